@@ -1,0 +1,168 @@
+// The one Model every sink reads: the TUI, --json and (later) batch and
+// Prometheus output. Sources (live kernel, replay) produce it; views never
+// do I/O, they only render a Model.
+
+export const SYSCALLS = [
+  'sendmsg',
+  'recvmsg',
+  'sendmmsg',
+  'recvmmsg',
+  'msgsnd',
+  'msgrcv',
+  'sendto',
+  'recvfrom',
+  'write',
+  'read',
+  'uring_send',
+  'uring_recv',
+  'other_send',
+  'other_recv',
+] as const;
+export type SyscallName = (typeof SYSCALLS)[number];
+
+/** The five syscalls msgtop is about; the UI gives each its own column. */
+export const SEED_SYSCALLS: readonly SyscallName[] = ['sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'msgsnd'];
+
+/** Even ids send, odd ids receive (mirrors enum mt_sys in bpf/msgtop.h). */
+export function isSend(name: SyscallName): boolean {
+  return SYSCALLS.indexOf(name) % 2 === 0;
+}
+
+export interface Counts {
+  calls: number;
+  messages: number;
+  bytes: number;
+  errors: number;
+}
+
+/** Cumulative totals since attach, and per-second rates over the last interval. */
+export interface Stat {
+  total: Counts;
+  rate: Counts;
+}
+
+export interface ErrnoCount {
+  syscall: SyscallName;
+  errno: number;
+  name: string; // "EAGAIN"
+  total: number;
+  rate: number;
+}
+
+export interface ProcessRow {
+  /** `${pid}:${startTicks}`: stable identity across pid reuse. */
+  key: string;
+  pid: number;
+  /** Start time in clock ticks since boot, as /proc/PID/stat field 22. */
+  startTicks: number;
+  comm: string;
+  cmdline: string;
+  user: string;
+  uid: number;
+  /** Container id (short) or null when not in a container. */
+  container: string | null;
+  /** cgroup v2 path, e.g. "/system.slice/dnsmasq.service". */
+  cgroup: string;
+  /** Epoch ms when the process was seen gone; null while alive. */
+  exitedAt: number | null;
+  send: Stat;
+  recv: Stat;
+  syscalls: Partial<Record<SyscallName, Stat>>;
+  errnos: ErrnoCount[];
+  /** Messages/s (send+recv) per interval, oldest first, bounded. */
+  history: number[];
+}
+
+export interface ThreadRow {
+  tid: number;
+  name: string;
+  syscalls: Partial<Record<SyscallName, Stat>>;
+  send: Stat;
+  recv: Stat;
+}
+
+export interface PeerRow {
+  family: string; // "inet", "inet6", "unix", "netlink", "sysv-msg", "?"
+  protocol: string; // "tcp", "udp", "stream", "dgram", "route", ...
+  local: string; // "127.0.0.1:53", "@abstract", "/run/x.sock", "msqid 3"
+  remote: string; // "" when unknown
+  send: { messages: number; bytes: number; rate: number };
+  recv: { messages: number; bytes: number; rate: number };
+}
+
+export interface SizeHistogram {
+  /** Bucket i counts messages of size in [2^(i-1), 2^i), bucket 0 is size 0. */
+  send: number[];
+  recv: number[];
+}
+
+export interface EventRow {
+  /** Epoch ms. */
+  ts: number;
+  pid: number;
+  tid: number;
+  comm: string;
+  syscall: SyscallName;
+  fd: number; // or msqid for msgsnd/msgrcv; -1 unknown
+  /** Bytes (or message count) when >= 0, else -errno. */
+  ret: number;
+  errno: string | null;
+  flags: number;
+  flagsText: string; // "MSG_DONTWAIT|MSG_NOSIGNAL"
+  family: string;
+  protocol: string;
+  local: string;
+  remote: string;
+  cgroupId: string;
+}
+
+export interface Detail {
+  key: string;
+  threads: ThreadRow[];
+  peers: PeerRow[];
+  sizes: SizeHistogram;
+  /** Newest last, bounded. */
+  events: EventRow[];
+  /** Messages/s and bytes/s per interval, oldest first. */
+  history: { messages: number[]; bytes: number[] };
+}
+
+export type ProbeMode = 'sock' | 'syscalls';
+export type IpcMode = 'auto' | 'always' | 'off';
+
+export interface Health {
+  ringbufDrops: number;
+  ringbufEvents: number;
+  counterMapFull: number;
+  errnoMapFull: number;
+  detailMapFull: number;
+  stateLost: number;
+}
+
+export interface Model {
+  /** Epoch ms of this sample. */
+  ts: number;
+  intervalMs: number;
+  host: string;
+  kernel: string;
+  probes: ProbeMode;
+  ipc: { mode: IpcMode; tracing: boolean; since: number | null };
+  /** ms since msgtop attached. */
+  uptimeMs: number;
+  health: Health;
+  cost: {
+    /** CPU time of msgtop's BPF programs per second of wall time, in ns. */
+    bpfNsPerSec: number;
+    /** msgtop's own process CPU%, of one core. */
+    cpuPercent: number;
+    rssBytes: number;
+  };
+  /** Sums over all processes. */
+  send: Stat;
+  recv: Stat;
+  processes: ProcessRow[];
+  /** Present when the user has drilled into a process. */
+  detail: Detail | null;
+  /** Recent events for all processes (global events pane), newest last. */
+  events: EventRow[];
+}
