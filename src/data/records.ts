@@ -1,0 +1,267 @@
+// Decoders for the records in bpf/msgtop.h, the one place that knows their
+// byte layout (x86-64, little-endian, natural C alignment). The addon hands
+// us whole records, key then value, with per-CPU values already summed.
+// test/unit/layout.test.ts compiles the header and checks every number here.
+
+import { SYSCALLS, type SyscallName } from './model.js';
+
+export const MT_COMM_LEN = 16;
+export const MT_PATH_LEN = 108;
+export const MT_ADDR_LEN = 16;
+export const MT_SIZE_BUCKETS = 32;
+export const MT_FAM_SYSVMSG = 0xfff0;
+export const MT_SYS_COUNT = 14;
+export const MT_STAT_COUNT = 8;
+
+/** enum mt_stat */
+export const MT_STAT = {
+  RB_DROPS: 0,
+  RB_EVENTS: 1,
+  COUNTER_FULL: 2,
+  ERRNO_FULL: 3,
+  DETAIL_FULL: 4,
+  STATE_LOST: 5,
+} as const;
+
+/** sizeof and offsetof of every struct and field decoded below. */
+export const LAYOUT = {
+  mt_key: { size: 16, tgid: 0, sys: 4, start_ns: 8 },
+  mt_counts: { size: 32, calls: 0, messages: 8, bytes: 16, errors: 24 },
+  mt_errno_key: { size: 16, tgid: 0, sys: 4, err: 6, start_ns: 8 },
+  mt_thread_key: { size: 16, tgid: 0, tid: 4, sys: 8 },
+  mt_size_key: { size: 8, tgid: 0, dir: 4, bucket: 6 },
+  mt_peer: {
+    size: 160,
+    family: 0,
+    protocol: 2,
+    type: 4,
+    lport: 6,
+    rport: 8,
+    path_len: 10,
+    id: 12,
+    laddr: 16,
+    raddr: 32,
+    path: 48,
+  },
+  mt_peer_key: { size: 168, tgid: 0, dir: 4, peer: 8 },
+  mt_peer_val: { size: 16, messages: 0, bytes: 8 },
+  mt_event: {
+    size: 232,
+    ts_ns: 0,
+    cgroup_id: 8,
+    start_ns: 16,
+    ret: 24,
+    tgid: 32,
+    tid: 36,
+    sys: 40,
+    fd: 44,
+    flags: 48,
+    comm: 56,
+    peer: 72,
+  },
+} as const;
+
+const L = LAYOUT;
+/** The plain __u64 value of errno and size records. */
+const U64 = 8;
+
+export const COUNTER_RECORD = L.mt_key.size + L.mt_counts.size;
+export const ERRNO_RECORD = L.mt_errno_key.size + U64;
+export const THREAD_RECORD = L.mt_thread_key.size + L.mt_counts.size;
+export const PEER_RECORD = L.mt_peer_key.size + L.mt_peer_val.size;
+export const SIZE_RECORD = L.mt_size_key.size + U64;
+export const EVENT_RECORD = L.mt_event.size;
+
+export interface CountsRec {
+  calls: number;
+  messages: number;
+  bytes: number;
+  errors: number;
+}
+export interface CounterRec extends CountsRec {
+  tgid: number;
+  sys: number;
+  startNs: bigint;
+}
+export interface ThreadRec extends CountsRec {
+  tgid: number;
+  tid: number;
+  sys: number;
+}
+export interface ErrnoRec {
+  tgid: number;
+  sys: number;
+  err: number;
+  startNs: bigint;
+  count: number;
+}
+export interface SizeRec {
+  tgid: number;
+  dir: number;
+  bucket: number;
+  count: number;
+}
+/** struct mt_peer; arrays are copies, path holds only path_len bytes. */
+export interface RawPeer {
+  family: number;
+  protocol: number;
+  type: number;
+  lport: number;
+  rport: number;
+  id: number;
+  laddr: Buffer;
+  raddr: Buffer;
+  path: Buffer;
+}
+export interface PeerRec {
+  tgid: number;
+  dir: number;
+  peer: RawPeer;
+  messages: number;
+  bytes: number;
+}
+export interface EventRec {
+  tsNs: bigint;
+  cgroupId: bigint;
+  startNs: bigint;
+  ret: number;
+  tgid: number;
+  tid: number;
+  sys: number;
+  fd: number;
+  flags: number;
+  /** Raw bytes up to the first NUL, not yet escaped. */
+  comm: Buffer;
+  peer: RawPeer;
+}
+
+/** The model's name for an enum mt_sys id, or null for an id we don't know. */
+export function sysName(id: number): SyscallName | null {
+  return SYSCALLS[id] ?? null;
+}
+
+function u64(b: Buffer, off: number): number {
+  return Number(b.readBigUInt64LE(off));
+}
+
+function records<T>(buf: Buffer, size: number, what: string, one: (off: number) => T): T[] {
+  // A partial record means the addon and this file disagree: fail loudly.
+  if (buf.length % size !== 0) {
+    throw new RangeError(`${what}: ${buf.length} bytes is not a multiple of ${size}`);
+  }
+  const out: T[] = [];
+  for (let off = 0; off < buf.length; off += size) out.push(one(off));
+  return out;
+}
+
+function counts(b: Buffer, off: number): CountsRec {
+  const c = L.mt_counts;
+  return {
+    calls: u64(b, off + c.calls),
+    messages: u64(b, off + c.messages),
+    bytes: u64(b, off + c.bytes),
+    errors: u64(b, off + c.errors),
+  };
+}
+
+function copy(b: Buffer, off: number, len: number): Buffer {
+  return Buffer.from(b.subarray(off, off + len));
+}
+
+export function decodePeer(b: Buffer, off: number): RawPeer {
+  const p = L.mt_peer;
+  const pathLen = Math.min(b.readUInt16LE(off + p.path_len), MT_PATH_LEN);
+  return {
+    family: b.readUInt16LE(off + p.family),
+    protocol: b.readUInt16LE(off + p.protocol),
+    type: b.readUInt16LE(off + p.type),
+    lport: b.readUInt16LE(off + p.lport),
+    rport: b.readUInt16LE(off + p.rport),
+    id: b.readUInt32LE(off + p.id),
+    laddr: copy(b, off + p.laddr, MT_ADDR_LEN),
+    raddr: copy(b, off + p.raddr, MT_ADDR_LEN),
+    path: copy(b, off + p.path, pathLen),
+  };
+}
+
+export function decodeCounters(buf: Buffer): CounterRec[] {
+  const k = L.mt_key;
+  return records(buf, COUNTER_RECORD, 'counters', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    sys: buf.readUInt32LE(off + k.sys),
+    startNs: buf.readBigUInt64LE(off + k.start_ns),
+    ...counts(buf, off + k.size),
+  }));
+}
+
+export function decodeErrnos(buf: Buffer): ErrnoRec[] {
+  const k = L.mt_errno_key;
+  return records(buf, ERRNO_RECORD, 'errnos', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    sys: buf.readUInt16LE(off + k.sys),
+    err: buf.readUInt16LE(off + k.err),
+    startNs: buf.readBigUInt64LE(off + k.start_ns),
+    count: u64(buf, off + k.size),
+  }));
+}
+
+export function decodeThreads(buf: Buffer): ThreadRec[] {
+  const k = L.mt_thread_key;
+  return records(buf, THREAD_RECORD, 'threads', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    tid: buf.readUInt32LE(off + k.tid),
+    sys: buf.readUInt32LE(off + k.sys),
+    ...counts(buf, off + k.size),
+  }));
+}
+
+export function decodePeers(buf: Buffer): PeerRec[] {
+  const k = L.mt_peer_key;
+  const v = L.mt_peer_val;
+  return records(buf, PEER_RECORD, 'peers', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    dir: buf.readUInt32LE(off + k.dir),
+    peer: decodePeer(buf, off + k.peer),
+    messages: u64(buf, off + k.size + v.messages),
+    bytes: u64(buf, off + k.size + v.bytes),
+  }));
+}
+
+export function decodeSizes(buf: Buffer): SizeRec[] {
+  const k = L.mt_size_key;
+  return records(buf, SIZE_RECORD, 'sizes', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    dir: buf.readUInt16LE(off + k.dir),
+    bucket: buf.readUInt16LE(off + k.bucket),
+    count: u64(buf, off + k.size),
+  }));
+}
+
+/** One struct mt_event at off. */
+export function decodeEvent(buf: Buffer, off: number): EventRec {
+  const e = L.mt_event;
+  const comm = buf.subarray(off + e.comm, off + e.comm + MT_COMM_LEN);
+  const nul = comm.indexOf(0);
+  return {
+    tsNs: buf.readBigUInt64LE(off + e.ts_ns),
+    cgroupId: buf.readBigUInt64LE(off + e.cgroup_id),
+    startNs: buf.readBigUInt64LE(off + e.start_ns),
+    ret: Number(buf.readBigInt64LE(off + e.ret)),
+    tgid: buf.readUInt32LE(off + e.tgid),
+    tid: buf.readUInt32LE(off + e.tid),
+    sys: buf.readUInt32LE(off + e.sys),
+    fd: buf.readInt32LE(off + e.fd),
+    flags: buf.readUInt32LE(off + e.flags),
+    comm: Buffer.from(nul < 0 ? comm : comm.subarray(0, nul)),
+    peer: decodePeer(buf, off + e.peer),
+  };
+}
+
+export function decodeEvents(buf: Buffer): EventRec[] {
+  return records(buf, EVENT_RECORD, 'events', (off) => decodeEvent(buf, off));
+}
+
+/** tgid of the event record at off, without decoding the rest. */
+export function eventTgid(buf: Buffer, off: number): number {
+  return buf.readUInt32LE(off + L.mt_event.tgid);
+}
