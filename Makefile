@@ -1,0 +1,26 @@
+# Builds the BPF object + skeleton, the addon and the workload generator.
+# `npm run build` runs this, then tsc.
+CLANG ?= clang
+BPFTOOL ?= bpftool
+OUT := bpf/.output
+ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
+
+all: $(OUT)/msgtop.skel.h native/build/Release/msgtop.node test/workload/msggen
+
+$(OUT)/msgtop.bpf.o: bpf/msgtop.bpf.c bpf/msgtop.h bpf/kernel_types.h
+	@mkdir -p $(OUT)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(ARCH_INC) -Wall -Werror -c $< -o $@
+
+$(OUT)/msgtop.skel.h: $(OUT)/msgtop.bpf.o
+	$(BPFTOOL) gen skeleton $< name msgtop_bpf > $@
+
+native/build/Release/msgtop.node: $(OUT)/msgtop.skel.h native/binding.gyp $(wildcard native/*.cc native/*.h)
+	cd native && npx node-gyp rebuild --silent
+
+test/workload/msggen: test/workload/msggen.c
+	cc -O2 -Wall -Wextra -o $@ $< -lpthread
+
+clean:
+	rm -rf $(OUT) native/build test/workload/msggen
+
+.PHONY: all clean

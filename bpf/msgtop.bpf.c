@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/* msgtop kernel side. Two ways to see socket messages:
+ *  - sock mode: raw tracepoints sock_send_length / sock_recv_length, which
+ *    fire once per message inside the socket layer; the calling syscall is
+ *    orig_ax of the task's saved registers. No tax on unrelated syscalls.
+ *  - syscalls mode: syscalls:sys_{enter,exit}_* tracepoints; exact per call
+ *    but they put every task on the slow syscall path while attached.
+ * msgsnd/msgrcv only have syscall tracepoints; user space attaches those
+ * only while SysV queues exist.
+ * Counters are cumulative per-CPU values; user space computes deltas. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "kernel_types.h"
+#include "msgtop.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define PF_IO_WORKER 0x00000010
+#define PF_KTHREAD 0x00200000
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define E2BIG 7
+#define ENOMEM 12
+#define MMSGHDR_SIZE 64 /* struct mmsghdr on x86-64 */
+#define MMSGHDR_LEN_OFF 56 /* offsetof(struct mmsghdr, msg_len) */
+
+/* x86-64 syscall numbers */
+#define NR_READ 0
+#define NR_WRITE 1
+#define NR_READV 19
+#define NR_WRITEV 20
+#define NR_SENDTO 44
+#define NR_RECVFROM 45
+#define NR_SENDMSG 46
+#define NR_RECVMSG 47
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
+#define NR_IO_URING_ENTER 426
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mt_key);
+	__type(value, struct mt_counts);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mt_errno_key);
+	__type(value, __u64);
+} errnos SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} watch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct mt_thread_key);
+	__type(value, struct mt_counts);
+} threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct mt_peer_key);
+	__type(value, struct mt_peer_val);
+} peers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct mt_size_key);
+	__type(value, __u64);
+} sizes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MT_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Per-task scratch: syscall arguments saved at sys_enter for sys_exit, or
+ * the sendmmsg/recvmmsg call in progress in sock mode. Freed with the task. */
+struct task_state {
+	__u64 args[6];
+	__u32 sys;
+	__u32 in_call;
+	__u32 seen; /* sock mode: messages of this mmsg call seen so far */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_state SEC(".maps");
+
+struct mt_config cfg = {};
+__u32 watch_count = 0; /* entries in `watch`; skips the lookup when 0 */
+
+/* One counted operation, filled by a probe and handed to account(). */
+struct op {
+	struct sock *sk; /* NULL when unknown (syscalls mode resolves fd) */
+	__u64 uaddr; /* user sockaddr of a send's destination, if given */
+	__s64 ret;
+	__u64 bytes;
+	__u64 mmsg_vec; /* syscalls mode: vector whose msg_len to histogram */
+	__u32 sys;
+	__u32 calls;
+	__u32 messages;
+	__u32 err;
+	__s32 fd;
+	__u32 flags;
+	__u32 ualen;
+	__u32 msqid_valid;
+};
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+/* Find or create a per-CPU value; a full map is counted, never silent. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero, __u32 full_stat)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	long rc;
+
+	if (v)
+		return v;
+	rc = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	if (rc == -E2BIG || rc == -ENOMEM) {
+		stat_inc(full_stat);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline int is_watched(__u32 tgid)
+{
+	return watch_count && bpf_map_lookup_elem(&watch, &tgid);
+}
+
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (!v)
+		return 0;
+	if (v >> 32) { v >>= 32; b += 32; }
+	if (v >> 16) { v >>= 16; b += 16; }
+	if (v >> 8) { v >>= 8; b += 8; }
+	if (v >> 4) { v >>= 4; b += 4; }
+	if (v >> 2) { v >>= 2; b += 2; }
+	if (v >> 1) { b += 1; }
+	b += 1; /* sizes in [2^(b-1), 2^b) land in bucket b */
+	return b < MT_SIZE_BUCKETS ? b : MT_SIZE_BUCKETS - 1;
+}
+
+static __always_inline void add_size(__u32 tgid, __u32 dir, __u64 size)
+{
+	struct mt_size_key k = { .tgid = tgid, .dir = dir, .bucket = log2_bucket(size) };
+	__u64 zero = 0, *v = lookup_or_init(&sizes, &k, &zero, MT_STAT_DETAIL_FULL);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct sock *sock_of_fd(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+	unsigned short mode;
+	struct socket *s;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return NULL;
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	s = BPF_CORE_READ(f, private_data);
+	return BPF_CORE_READ(s, sk);
+}
+
+static __always_inline void read_unix_path(struct mt_peer *p, struct unix_address *a)
+{
+	__u64 len; /* 64-bit: a 32-bit clamp gets lost in clang's zero-extension */
+
+	if (!a)
+		return;
+	len = (__u32)BPF_CORE_READ(a, len);
+	if (len <= sizeof(unsigned short))
+		return;
+	len -= sizeof(unsigned short);
+	if (len > MT_PATH_LEN)
+		len = MT_PATH_LEN;
+	p->path_len = len;
+	bpf_probe_read_kernel(p->path, len & 0x7f, &a->name[0].sun_path);
+}
+
+static __always_inline void peer_from_sock(struct mt_peer *p, struct sock *sk)
+{
+	if (!sk)
+		return;
+	p->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	p->protocol = BPF_CORE_READ(sk, sk_protocol);
+	p->type = BPF_CORE_READ(sk, sk_type);
+	if (p->family == AF_INET) {
+		__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		__builtin_memcpy(p->laddr, &l, 4);
+		__builtin_memcpy(p->raddr, &r, 4);
+	} else if (p->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&p->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&p->raddr, sk, __sk_common.skc_v6_daddr);
+	}
+	if (p->family == AF_INET || p->family == AF_INET6) {
+		p->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		p->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	} else if (p->family == AF_UNIX) {
+		struct unix_sock *u = (struct unix_sock *)sk;
+		struct sock *other = BPF_CORE_READ(u, peer);
+		struct unix_address *a = other ? BPF_CORE_READ((struct unix_sock *)other, addr) : NULL;
+
+		read_unix_path(p, a ? a : BPF_CORE_READ(u, addr));
+	}
+}
+
+/* A send's explicit destination (msg_name / sendto's addr) wins over the
+ * socket's connected peer. */
+static __always_inline void peer_from_user(struct mt_peer *p, __u64 uaddr, __u32 ualen)
+{
+	unsigned short fam = 0;
+
+	if (!uaddr || ualen < sizeof(fam))
+		return;
+	bpf_probe_read_user(&fam, sizeof(fam), (void *)uaddr);
+	if (fam == AF_INET && p->family == AF_INET) {
+		__u16 port = 0;
+
+		bpf_probe_read_user(&port, 2, (void *)(uaddr + 2));
+		bpf_probe_read_user(p->raddr, 4, (void *)(uaddr + 4));
+		p->rport = bpf_ntohs(port);
+	} else if (fam == AF_INET6 && p->family == AF_INET6) {
+		__u16 port = 0;
+
+		bpf_probe_read_user(&port, 2, (void *)(uaddr + 2));
+		bpf_probe_read_user(p->raddr, 16, (void *)(uaddr + 8));
+		p->rport = bpf_ntohs(port);
+	} else if (fam == AF_UNIX && p->family == AF_UNIX && ualen > 2) {
+		__u64 len = ualen - 2;
+
+		if (len > MT_PATH_LEN)
+			len = MT_PATH_LEN;
+		p->path_len = len;
+		bpf_probe_read_user(p->path, len & 0x7f, (void *)(uaddr + 2));
+	}
+}
+
+static __always_inline void fill_peer(struct mt_peer *p, const struct op *op, struct task_struct *task)
+{
+	if (op->msqid_valid) {
+		p->family = MT_FAM_SYSVMSG;
+		p->id = op->fd;
+		return;
+	}
+	peer_from_sock(p, op->sk ? op->sk : sock_of_fd(task, op->fd));
+	if (!(op->sys & 1))
+		peer_from_user(p, op->uaddr, op->ualen);
+}
+
+struct size_loop {
+	__u64 vec;
+	__u64 bytes;
+	__u32 tgid;
+	__u32 dir;
+	__u32 watched;
+};
+
+/* syscalls mode: bytes of a sendmmsg/recvmmsg are the msg_len of each
+ * message moved, which the kernel has written back to the user vector. */
+static long mmsg_len_cb(__u64 i, void *ctx)
+{
+	struct size_loop *s = ctx;
+	__u32 len = 0;
+
+	bpf_probe_read_user(&len, sizeof(len), (void *)(s->vec + i * MMSGHDR_SIZE + MMSGHDR_LEN_OFF));
+	s->bytes += len;
+	if (s->watched)
+		add_size(s->tgid, s->dir, len);
+	return 0;
+}
+
+static __always_inline void account(struct op *op)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, dir = op->sys & 1;
+	struct mt_key key = {
+		.tgid = tgid,
+		.sys = op->sys,
+		.start_ns = task->group_leader->start_boottime,
+	};
+	struct mt_counts zero = {}, *c;
+	int watched = is_watched(tgid);
+
+	if (op->mmsg_vec && op->ret > 0) {
+		struct size_loop s = {
+			.vec = op->mmsg_vec, .tgid = tgid, .dir = dir, .watched = watched,
+		};
+
+		bpf_loop(op->ret < MT_MMSG_MAX ? op->ret : MT_MMSG_MAX, mmsg_len_cb, &s, 0);
+		op->bytes = s.bytes;
+	}
+
+	c = lookup_or_init(&counters, &key, &zero, MT_STAT_COUNTER_FULL);
+	if (c) {
+		c->calls += op->calls;
+		c->messages += op->messages;
+		c->bytes += op->bytes;
+		c->errors += op->err ? 1 : 0;
+	}
+	if (op->err) {
+		struct mt_errno_key ek = {
+			.tgid = tgid, .sys = op->sys, .err = op->err, .start_ns = key.start_ns,
+		};
+		__u64 z = 0, *e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
+
+		if (e)
+			*e += 1;
+	}
+
+	if (watched) {
+		struct mt_thread_key tk = { .tgid = tgid, .tid = (__u32)pid_tgid, .sys = op->sys };
+		struct mt_peer_key pk = { .tgid = tgid, .dir = dir };
+		struct mt_peer_val pz = {}, *pv;
+
+		c = lookup_or_init(&threads, &tk, &zero, MT_STAT_DETAIL_FULL);
+		if (c) {
+			c->calls += op->calls;
+			c->messages += op->messages;
+			c->bytes += op->bytes;
+			c->errors += op->err ? 1 : 0;
+		}
+		if (op->messages && !op->mmsg_vec)
+			add_size(tgid, dir, op->bytes);
+		fill_peer(&pk.peer, op, task);
+		pv = lookup_or_init(&peers, &pk, &pz, MT_STAT_DETAIL_FULL);
+		if (pv) {
+			pv->messages += op->messages;
+			pv->bytes += op->bytes;
+		}
+	}
+
+	if (watched || cfg.events == MT_EVENTS_ALL) {
+		struct mt_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+
+		if (!ev) {
+			stat_inc(MT_STAT_RB_DROPS);
+			return;
+		}
+		__builtin_memset(ev, 0, sizeof(*ev));
+		ev->ts_ns = bpf_ktime_get_ns();
+		ev->cgroup_id = bpf_get_current_cgroup_id();
+		ev->start_ns = key.start_ns;
+		ev->ret = op->ret;
+		ev->tgid = tgid;
+		ev->tid = (__u32)pid_tgid;
+		ev->sys = op->sys;
+		ev->fd = op->fd;
+		ev->flags = op->flags;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		fill_peer(&ev->peer, op, task);
+		bpf_ringbuf_submit(ev, 0);
+		stat_inc(MT_STAT_RB_EVENTS);
+	}
+}
+
+/* ---- sock mode ---------------------------------------------------------- */
+
+static __always_inline __u32 sys_of(long nr, unsigned int tflags, int dir)
+{
+	if (tflags & PF_IO_WORKER)
+		return MT_SYS_URING_SEND + dir;
+	if (tflags & PF_KTHREAD)
+		return MT_SYS_OTHER_SEND + dir;
+	switch (nr) {
+	case NR_SENDMSG: case NR_RECVMSG: return MT_SYS_SENDMSG + dir;
+	case NR_SENDMMSG: case NR_RECVMMSG: return MT_SYS_SENDMMSG + dir;
+	case NR_SENDTO: case NR_RECVFROM: return MT_SYS_SENDTO + dir;
+	case NR_WRITE: case NR_WRITEV: case NR_READ: case NR_READV: return MT_SYS_WRITE + dir;
+	case NR_IO_URING_ENTER: return MT_SYS_URING_SEND + dir;
+	}
+	return MT_SYS_OTHER_SEND + dir;
+}
+
+/* The per-message hook sees each datagram of a sendmmsg/recvmmsg, not the
+ * call. A call starts at a message whose (fd, vector, vlen) differ from the
+ * thread's open call, or when the open call has ended: vlen messages seen
+ * or a message failed (the kernel stops the loop there). Limits, documented
+ * in the README: a call that ends early without a failing message (recvmmsg
+ * timeout, MSG_OOB, a fault on a later entry, a short stream send) merges
+ * with an identical next call on that thread; vlen 0 calls are not seen.
+ * Returns 1 for the first message of a call and sets *idx. */
+static __always_inline int mmsg_first(struct task_struct *task, struct pt_regs *regs, __u32 sys, long ret, __u32 *idx)
+{
+	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u64 fd = (__u32)regs->di, vec = regs->si, vlen = (__u32)regs->dx;
+	int first;
+
+	if (!st) {
+		stat_inc(MT_STAT_STATE_LOST);
+		*idx = 0;
+		return 1;
+	}
+	if (vlen > MT_MMSG_MAX)
+		vlen = MT_MMSG_MAX;
+	first = !(st->in_call && st->sys == sys && st->args[0] == fd && st->args[1] == vec &&
+		  st->args[2] == vlen && st->seen < vlen);
+	if (first) {
+		st->sys = sys;
+		st->args[0] = fd;
+		st->args[1] = vec;
+		st->args[2] = vlen;
+		st->seen = 0;
+		st->in_call = 1;
+	}
+	*idx = st->seen;
+	st->seen += 1;
+	if (ret < 0 || st->seen >= vlen)
+		st->in_call = 0;
+	return first;
+}
+
+static __always_inline int on_sock(struct sock *sk, int ret, int rflags, int dir)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	unsigned int tflags = task->flags;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long nr = (tflags & (PF_KTHREAD | PF_IO_WORKER)) ? -1 : regs->orig_ax;
+	struct op op = {
+		.sk = sk,
+		.ret = ret,
+		.sys = sys_of(nr, tflags, dir),
+		.calls = 1,
+		.messages = ret >= 0,
+		.bytes = ret > 0 ? ret : 0,
+		.err = ret < 0 ? -ret : 0,
+		.fd = nr >= 0 && nr != NR_IO_URING_ENTER ? (int)regs->di : -1,
+		.flags = rflags,
+	};
+
+	switch (op.sys) {
+	case MT_SYS_SENDMSG: {
+		__u64 msg = regs->si;
+
+		op.flags = regs->dx;
+		bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)msg);
+		bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(msg + 8));
+		break;
+	}
+	case MT_SYS_SENDTO:
+		op.flags = regs->r10;
+		op.uaddr = regs->r8;
+		op.ualen = regs->r9;
+		break;
+	case MT_SYS_SENDMMSG:
+	case MT_SYS_RECVMMSG: {
+		__u32 idx = 0;
+		int first = mmsg_first(task, regs, op.sys, ret, &idx);
+
+		op.calls = first;
+		if (ret < 0 && !first)
+			return 0; /* ends a call that moved messages: not a failure */
+		op.flags = regs->r10;
+		if (op.sys == MT_SYS_SENDMMSG) {
+			__u64 msg = regs->si + (__u64)idx * MMSGHDR_SIZE;
+
+			bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)msg);
+			bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(msg + 8));
+		}
+		break;
+	}
+	}
+	account(&op);
+	return 0;
+}
+
+SEC("raw_tp/sock_send_length")
+int sock_send(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_sock((struct sock *)ctx->args[0], (int)ctx->args[1], 0, 0);
+}
+
+SEC("raw_tp/sock_recv_length")
+int sock_recv(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_sock((struct sock *)ctx->args[0], (int)ctx->args[1], (int)ctx->args[2], 1);
+}
+
+/* ---- syscall tracepoints (syscalls mode, and msgsnd/msgrcv always) ------- */
+
+struct sys_enter_ctx {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 args[6];
+};
+
+struct sys_exit_ctx {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__s64 ret;
+};
+
+static __always_inline int on_enter(struct sys_enter_ctx *ctx, __u32 sys)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!st) {
+		stat_inc(MT_STAT_STATE_LOST);
+		return 0;
+	}
+	st->sys = sys;
+	st->in_call = 1;
+	st->seen = 0;
+	st->args[0] = ctx->args[0];
+	st->args[1] = ctx->args[1];
+	st->args[2] = ctx->args[2];
+	st->args[3] = ctx->args[3];
+	st->args[4] = ctx->args[4];
+	st->args[5] = ctx->args[5];
+	return 0;
+}
+
+static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, 0);
+	long ret = ctx->ret;
+	struct op op = {
+		.ret = ret,
+		.sys = sys,
+		.calls = 1,
+		.messages = ret >= 0,
+		.bytes = ret > 0 ? ret : 0,
+		.err = ret < 0 ? -ret : 0,
+	};
+
+	if (!st || !st->in_call || st->sys != sys) {
+		/* attached mid-call: the enter was not seen */
+		stat_inc(MT_STAT_STATE_LOST);
+		return 0;
+	}
+	st->in_call = 0;
+	op.fd = st->args[0];
+	switch (sys) {
+	case MT_SYS_SENDMSG:
+	case MT_SYS_RECVMSG:
+		op.flags = st->args[2];
+		if (sys == MT_SYS_SENDMSG) {
+			bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)st->args[1]);
+			bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(st->args[1] + 8));
+		}
+		break;
+	case MT_SYS_SENDTO:
+	case MT_SYS_RECVFROM:
+		op.flags = st->args[3];
+		if (sys == MT_SYS_SENDTO) {
+			op.uaddr = st->args[4];
+			op.ualen = st->args[5];
+		}
+		break;
+	case MT_SYS_SENDMMSG:
+	case MT_SYS_RECVMMSG:
+		op.flags = st->args[3];
+		op.messages = ret > 0 ? ret : 0;
+		op.bytes = 0;
+		op.mmsg_vec = st->args[1];
+		break;
+	case MT_SYS_MSGSND:
+		op.msqid_valid = 1;
+		op.flags = st->args[3];
+		op.messages = ret == 0;
+		op.bytes = ret == 0 ? st->args[2] : 0;
+		break;
+	case MT_SYS_MSGRCV:
+		op.msqid_valid = 1;
+		op.flags = st->args[4];
+		break;
+	}
+	account(&op);
+	return 0;
+}
+
+#define SYSCALL_PAIR(name, sys)                                               \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                           \
+	int enter_##name(struct sys_enter_ctx *ctx) { return on_enter(ctx, sys); } \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
+	int exit_##name(struct sys_exit_ctx *ctx) { return on_exit(ctx, sys); }
+
+SYSCALL_PAIR(sendmsg, MT_SYS_SENDMSG)
+SYSCALL_PAIR(recvmsg, MT_SYS_RECVMSG)
+SYSCALL_PAIR(sendmmsg, MT_SYS_SENDMMSG)
+SYSCALL_PAIR(recvmmsg, MT_SYS_RECVMMSG)
+SYSCALL_PAIR(sendto, MT_SYS_SENDTO)
+SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM)
+SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND)
+SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV)
