@@ -540,7 +540,9 @@ struct sys_exit_ctx {
 	__s64 ret;
 };
 
-static __always_inline int on_enter(struct sys_enter_ctx *ctx, __u32 sys)
+/* nargs must match the syscall: reading past its last argument makes the
+ * kernel refuse to attach (the context is shorter). */
+static __always_inline int on_enter(struct sys_enter_ctx *ctx, __u32 sys, int nargs)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -555,9 +557,12 @@ static __always_inline int on_enter(struct sys_enter_ctx *ctx, __u32 sys)
 	st->args[0] = ctx->args[0];
 	st->args[1] = ctx->args[1];
 	st->args[2] = ctx->args[2];
-	st->args[3] = ctx->args[3];
-	st->args[4] = ctx->args[4];
-	st->args[5] = ctx->args[5];
+	if (nargs > 3)
+		st->args[3] = ctx->args[3];
+	if (nargs > 4)
+		st->args[4] = ctx->args[4];
+	if (nargs > 5)
+		st->args[5] = ctx->args[5];
 	return 0;
 }
 
@@ -621,17 +626,17 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 	return 0;
 }
 
-#define SYSCALL_PAIR(name, sys)                                               \
+#define SYSCALL_PAIR(name, sys, nargs)                                        \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                           \
-	int enter_##name(struct sys_enter_ctx *ctx) { return on_enter(ctx, sys); } \
+	int enter_##name(struct sys_enter_ctx *ctx) { return on_enter(ctx, sys, nargs); } \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                            \
 	int exit_##name(struct sys_exit_ctx *ctx) { return on_exit(ctx, sys); }
 
-SYSCALL_PAIR(sendmsg, MT_SYS_SENDMSG)
-SYSCALL_PAIR(recvmsg, MT_SYS_RECVMSG)
-SYSCALL_PAIR(sendmmsg, MT_SYS_SENDMMSG)
-SYSCALL_PAIR(recvmmsg, MT_SYS_RECVMMSG)
-SYSCALL_PAIR(sendto, MT_SYS_SENDTO)
-SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM)
-SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND)
-SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV)
+SYSCALL_PAIR(sendmsg, MT_SYS_SENDMSG, 3)
+SYSCALL_PAIR(recvmsg, MT_SYS_RECVMSG, 3)
+SYSCALL_PAIR(sendmmsg, MT_SYS_SENDMMSG, 4)
+SYSCALL_PAIR(recvmmsg, MT_SYS_RECVMMSG, 5)
+SYSCALL_PAIR(sendto, MT_SYS_SENDTO, 6)
+SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM, 6)
+SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND, 4)
+SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)

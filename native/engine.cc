@@ -1,0 +1,378 @@
+// The addon: open/load/attach/detach msgtop's BPF programs, read their maps
+// in bulk and pump ring-buffer events to JS. It never formats for humans;
+// records cross to JS as raw bytes laid out by bpf/msgtop.h.
+#include <napi.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "msgtop.h"
+#include "msgtop.skel.h"
+#include "maps.h"
+#include "ring.h"
+
+namespace {
+
+std::string why(const char *what, int err)
+{
+	std::string msg = std::string(what) + ": " + strerror(err);
+	if (err == EPERM || err == EACCES)
+		msg += " (msgtop needs root or CAP_BPF+CAP_PERFMON)";
+	return msg;
+}
+
+// libbpf attaches syscall tracepoints by event id, read from tracefs.
+void ensure_tracefs()
+{
+	if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return;
+	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr);
+}
+
+void destroy_links(std::vector<bpf_link *> &links)
+{
+	for (auto *l : links)
+		bpf_link__destroy(l);
+	links.clear();
+}
+
+class Engine : public Napi::ObjectWrap<Engine> {
+public:
+	static Napi::Function Define(Napi::Env env)
+	{
+		return DefineClass(env, "Engine",
+				   {
+					   InstanceMethod("attach", &Engine::Attach),
+					   InstanceMethod("detach", &Engine::Detach),
+					   InstanceMethod("setIpc", &Engine::SetIpc),
+					   InstanceMethod("setEvents", &Engine::SetEvents),
+					   InstanceMethod("watch", &Engine::Watch),
+					   InstanceMethod("clearDetail", &Engine::ClearDetail),
+					   InstanceMethod("forget", &Engine::Forget),
+					   InstanceMethod("readCounters", &Engine::ReadCounters),
+					   InstanceMethod("readErrnos", &Engine::ReadErrnos),
+					   InstanceMethod("readThreads", &Engine::ReadThreads),
+					   InstanceMethod("readPeers", &Engine::ReadPeers),
+					   InstanceMethod("readSizes", &Engine::ReadSizes),
+					   InstanceMethod("readStats", &Engine::ReadStats),
+					   InstanceMethod("progStats", &Engine::ProgStats),
+					   InstanceMethod("startEvents", &Engine::StartEvents),
+					   InstanceMethod("stopEvents", &Engine::StopEvents),
+					   InstanceMethod("close", &Engine::Close),
+				   });
+	}
+
+	// new Engine({ ringbufBytes?, counterEntries?, bpfStats? })
+	Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info)
+	{
+		Napi::Env env = info.Env();
+		Napi::Object opts = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
+		int err;
+
+		libbpf_set_print([](enum libbpf_print_level level, const char *fmt, va_list args) {
+			return level == LIBBPF_WARN && getenv("MSGTOP_DEBUG") ? vfprintf(stderr, fmt, args) : 0;
+		});
+		skel_ = msgtop_bpf__open();
+		if (!skel_) {
+			Napi::Error::New(env, why("cannot open the BPF object", errno)).ThrowAsJavaScriptException();
+			return;
+		}
+		if (opts.Has("ringbufBytes"))
+			bpf_map__set_max_entries(skel_->maps.events, opts.Get("ringbufBytes").As<Napi::Number>().Uint32Value());
+		if (opts.Has("counterEntries")) {
+			uint32_t n = opts.Get("counterEntries").As<Napi::Number>().Uint32Value();
+			bpf_map__set_max_entries(skel_->maps.counters, n);
+			bpf_map__set_max_entries(skel_->maps.errnos, n);
+		}
+		err = msgtop_bpf__load(skel_);
+		if (err) {
+			Napi::Error::New(env, why("cannot load the BPF programs", -err)).ThrowAsJavaScriptException();
+			msgtop_bpf__destroy(skel_);
+			skel_ = nullptr;
+			return;
+		}
+		// Kernel-side run time of our programs, so msgtop can show its cost.
+		if (!opts.Has("bpfStats") || opts.Get("bpfStats").ToBoolean())
+			stats_fd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	}
+
+	~Engine() { Release(); }
+
+private:
+	bool Ready(const Napi::CallbackInfo &info)
+	{
+		if (skel_)
+			return true;
+		Napi::Error::New(info.Env(), "engine is closed").ThrowAsJavaScriptException();
+		return false;
+	}
+
+	bool AttachAll(Napi::Env env, std::initializer_list<bpf_program *> progs, std::vector<bpf_link *> &links,
+		       const char *what)
+	{
+		for (auto *p : progs) {
+			bpf_link *l = bpf_program__attach(p);
+			if (!l) {
+				int e = errno;
+				destroy_links(links);
+				Napi::Error::New(env, why(what, e)).ThrowAsJavaScriptException();
+				return false;
+			}
+			links.push_back(l);
+		}
+		return true;
+	}
+
+	// attach('sock' | 'syscalls')
+	Napi::Value Attach(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		auto &p = skel_->progs;
+
+		if (!Ready(info))
+			return env.Undefined();
+		destroy_links(sock_links_);
+		if (info[0].ToString().Utf8Value() == "sock") {
+			AttachAll(env, {p.sock_send, p.sock_recv}, sock_links_,
+				  "cannot attach to the sock:sock_send_length/sock_recv_length tracepoints");
+		} else {
+			ensure_tracefs();
+			AttachAll(env,
+				  {p.enter_sendmsg, p.exit_sendmsg, p.enter_recvmsg, p.exit_recvmsg, p.enter_sendmmsg,
+				   p.exit_sendmmsg, p.enter_recvmmsg, p.exit_recvmmsg, p.enter_sendto, p.exit_sendto,
+				   p.enter_recvfrom, p.exit_recvfrom},
+				  sock_links_, "cannot attach to the syscall tracepoints");
+		}
+		return env.Undefined();
+	}
+
+	Napi::Value Detach(const Napi::CallbackInfo &info)
+	{
+		destroy_links(sock_links_);
+		destroy_links(ipc_links_);
+		return info.Env().Undefined();
+	}
+
+	// setIpc(on): msgsnd/msgrcv tracepoints tax every syscall, so they are
+	// attached only while wanted.
+	Napi::Value SetIpc(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		auto &p = skel_->progs;
+
+		if (!Ready(info))
+			return env.Undefined();
+		if (!info[0].ToBoolean()) {
+			destroy_links(ipc_links_);
+		} else if (ipc_links_.empty()) {
+			ensure_tracefs();
+			AttachAll(env, {p.enter_msgsnd, p.exit_msgsnd, p.enter_msgrcv, p.exit_msgrcv}, ipc_links_,
+				  "cannot attach to the msgsnd/msgrcv syscall tracepoints");
+		}
+		return env.Undefined();
+	}
+
+	Napi::Value SetEvents(const Napi::CallbackInfo &info)
+	{
+		if (Ready(info))
+			skel_->bss->cfg.events = info[0].As<Napi::Number>().Uint32Value();
+		return info.Env().Undefined();
+	}
+
+	// watch(tgid, on): keep per-thread/peer/size detail and events for tgid.
+	Napi::Value Watch(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		uint32_t tgid = info[0].As<Napi::Number>().Uint32Value();
+		uint8_t one = 1;
+		int fd;
+
+		if (!Ready(info))
+			return env.Undefined();
+		fd = bpf_map__fd(skel_->maps.watch);
+		if (info[1].ToBoolean())
+			bpf_map_update_elem(fd, &tgid, &one, BPF_ANY);
+		else
+			bpf_map_delete_elem(fd, &tgid);
+		uint32_t n = 0, k, *prev = nullptr;
+		while (bpf_map_get_next_key(fd, prev, &k) == 0) {
+			n++;
+			prev = &k;
+		}
+		skel_->bss->watch_count = n;
+		return env.Undefined();
+	}
+
+	// clearDetail(tgid): drop per-thread/peer/size entries of tgid.
+	Napi::Value ClearDetail(const Napi::CallbackInfo &info)
+	{
+		uint32_t tgid = info[0].As<Napi::Number>().Uint32Value();
+		auto same = [tgid](const uint8_t *k) { return memcmp(k, &tgid, 4) == 0; };
+
+		if (!Ready(info))
+			return info.Env().Undefined();
+		delete_matching(bpf_map__fd(skel_->maps.threads), sizeof(mt_thread_key), same);
+		delete_matching(bpf_map__fd(skel_->maps.peers), sizeof(mt_peer_key), same);
+		delete_matching(bpf_map__fd(skel_->maps.sizes), sizeof(mt_size_key), same);
+		return info.Env().Undefined();
+	}
+
+	// forget(tgid, startNs): an exited process's counters, once reported.
+	Napi::Value Forget(const Napi::CallbackInfo &info)
+	{
+		bool lossless;
+		uint32_t tgid = info[0].As<Napi::Number>().Uint32Value();
+		uint64_t start = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+
+		if (!Ready(info))
+			return info.Env().Undefined();
+		for (uint32_t sys = 0; sys < MT_SYS_COUNT; sys++) {
+			mt_key k = {tgid, sys, start};
+			bpf_map_delete_elem(bpf_map__fd(skel_->maps.counters), &k);
+		}
+		delete_matching(bpf_map__fd(skel_->maps.errnos), sizeof(mt_errno_key), [&](const uint8_t *raw) {
+			mt_errno_key k;
+			memcpy(&k, raw, sizeof(k));
+			return k.tgid == tgid && k.start_ns == start;
+		});
+		return info.Env().Undefined();
+	}
+
+	Napi::Value ReadMap(const Napi::CallbackInfo &info, bpf_map *map, size_t key_size, size_t value_size)
+	{
+		Napi::Env env = info.Env();
+		std::vector<uint8_t> out;
+		int err;
+
+		if (!Ready(info))
+			return env.Undefined();
+		err = read_percpu_hash(bpf_map__fd(map), key_size, value_size, out);
+		if (err < 0) {
+			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
+			return env.Undefined();
+		}
+		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
+	}
+
+	Napi::Value ReadCounters(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts));
+	}
+	Napi::Value ReadErrnos(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.errnos : nullptr, sizeof(mt_errno_key), sizeof(uint64_t));
+	}
+	Napi::Value ReadThreads(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.threads : nullptr, sizeof(mt_thread_key), sizeof(mt_counts));
+	}
+	Napi::Value ReadPeers(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.peers : nullptr, sizeof(mt_peer_key), sizeof(mt_peer_val));
+	}
+	Napi::Value ReadSizes(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.sizes : nullptr, sizeof(mt_size_key), sizeof(uint64_t));
+	}
+
+	// readStats(): BigUint64Array indexed by enum mt_stat, summed over CPUs.
+	Napi::Value ReadStats(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		napi_value arr;
+		auto buf = Napi::ArrayBuffer::New(env, MT_STAT_COUNT * sizeof(uint64_t));
+		auto *sums = static_cast<uint64_t *>(buf.Data());
+
+		if (!Ready(info))
+			return env.Undefined();
+		for (uint32_t i = 0; i < MT_STAT_COUNT; i++)
+			if (read_percpu_u64(bpf_map__fd(skel_->maps.stats), i, &sums[i]) < 0)
+				sums[i] = 0;
+		napi_create_typedarray(env, napi_biguint64_array, MT_STAT_COUNT, buf, 0, &arr);
+		return Napi::Value(env, arr);
+	}
+
+	// progStats(): { runTimeNs, runCount } summed over msgtop's programs.
+	Napi::Value ProgStats(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		Napi::Object out = Napi::Object::New(env);
+		uint64_t ns = 0, cnt = 0;
+		bpf_program *prog;
+
+		if (!Ready(info))
+			return env.Undefined();
+		bpf_object__for_each_program(prog, skel_->obj)
+		{
+			bpf_prog_info pi = {};
+			uint32_t len = sizeof(pi);
+
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &pi, &len) == 0) {
+				ns += pi.run_time_ns;
+				cnt += pi.run_cnt;
+			}
+		}
+		out.Set("runTimeNs", Napi::Number::New(env, double(ns)));
+		out.Set("runCount", Napi::Number::New(env, double(cnt)));
+		out.Set("enabled", Napi::Boolean::New(env, stats_fd_ >= 0));
+		return out;
+	}
+
+	Napi::Value StartEvents(const Napi::CallbackInfo &info)
+	{
+		if (Ready(info) && !pump_)
+			pump_ = EventPump::Start(info.Env(), bpf_map__fd(skel_->maps.events), info[0].As<Napi::Function>());
+		return info.Env().Undefined();
+	}
+
+	Napi::Value StopEvents(const Napi::CallbackInfo &info)
+	{
+		if (pump_)
+			pump_->Stop();
+		pump_ = nullptr;
+		return info.Env().Undefined();
+	}
+
+	Napi::Value Close(const Napi::CallbackInfo &info)
+	{
+		Release();
+		return info.Env().Undefined();
+	}
+
+	void Release()
+	{
+		if (pump_)
+			pump_->Stop();
+		pump_ = nullptr;
+		destroy_links(sock_links_);
+		destroy_links(ipc_links_);
+		if (skel_)
+			msgtop_bpf__destroy(skel_);
+		skel_ = nullptr;
+		if (stats_fd_ >= 0)
+			close(stats_fd_);
+		stats_fd_ = -1;
+	}
+
+	msgtop_bpf *skel_ = nullptr;
+	std::vector<bpf_link *> sock_links_, ipc_links_;
+	EventPump *pump_ = nullptr;
+	int stats_fd_ = -1;
+};
+
+} // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("Engine", Engine::Define(env));
+	return exports;
+}
+
+NODE_API_MODULE(msgtop, Init)
