@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up everything msgtop needs on Debian 12 and builds it; cheap to re-run
+# (each step is skipped when already done). `--test` adds the real programs
+# the tests and benchmarks drive. Used by `npm start`, `npm test`, `npm run bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config)
+if [[ "${1:-}" == "--test" ]]; then
+	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps python3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
+		echo "msgtop: missing Debian packages ${missing[*]}; install them as root with: apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "msgtop setup: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -d node_modules || "$(cat node_modules/.msgtop-lock 2>/dev/null)" != "$lock_sum" ]]; then
+	echo "msgtop setup: npm ci" >&2
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	echo "$lock_sum" > node_modules/.msgtop-lock
+fi
+
+make -s
+if [[ ! -f dist/.built ]] || [[ -n "$(find src test bench tsconfig.json -newer dist/.built -print -quit 2>/dev/null)" ]]; then
+	npx tsc -p tsconfig.json
+	touch dist/.built
+fi

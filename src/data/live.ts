@@ -1,0 +1,166 @@
+// The live kernel as a Source: wraps the addon, picks the probe mode and
+// attaches the msgsnd/msgrcv tracepoints only while SysV queues exist.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { IpcMode, ProbeMode } from './model.js';
+import type { RawSnapshot, Source } from './source.js';
+import { UserError } from './user-error.js';
+
+export type ProbeChoice = 'auto' | ProbeMode;
+
+export interface LiveOptions {
+  probes: ProbeChoice;
+  ipc: IpcMode;
+  /** Ring buffer size in bytes (power of two, page multiple). */
+  ringbufBytes?: number;
+  /** How often auto ipc mode looks at /proc/sysvipc/msg. */
+  ipcPollMs?: number;
+  /** Where SysV queues are listed (a test can point elsewhere). */
+  sysvipcPath?: string;
+}
+
+interface NativeEngine {
+  attach(mode: ProbeMode): void;
+  detach(): void;
+  setIpc(on: boolean): void;
+  setEvents(mode: number): void;
+  watch(tgid: number, on: boolean): void;
+  clearDetail(tgid: number): void;
+  forget(tgid: number, startNs: bigint): void;
+  readCounters(): Buffer;
+  readErrnos(): Buffer;
+  readThreads(): Buffer;
+  readPeers(): Buffer;
+  readSizes(): Buffer;
+  readStats(): BigUint64Array;
+  progStats(): { runTimeNs: number; runCount: number; enabled: boolean };
+  startEvents(cb: (buf: Buffer) => void): void;
+  stopEvents(): void;
+  close(): void;
+}
+
+const MT_EVENTS_WATCHED = 0;
+const MT_EVENTS_ALL = 1;
+
+function loadEngine(opts: LiveOptions): NativeEngine {
+  const require = createRequire(import.meta.url);
+  let Engine: new (o: object) => NativeEngine;
+  try {
+    ({ Engine } = require('../../../native/build/Release/msgtop.node') as {
+      Engine: new (o: object) => NativeEngine;
+    });
+  } catch {
+    throw new UserError('the native addon is not built; run: npm run setup');
+  }
+  try {
+    return new Engine({ ringbufBytes: opts.ringbufBytes });
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+}
+
+/** True when /proc/sysvipc/msg lists at least one queue. */
+export function sysvQueuesExist(path = '/proc/sysvipc/msg'): boolean {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').length > 1;
+  } catch {
+    return false;
+  }
+}
+
+export class LiveSource implements Source {
+  readonly probes: ProbeMode;
+  private readonly engine: NativeEngine;
+  private readonly ipcMode: IpcMode;
+  private ipcSince: number | null = null;
+  private ipcTimer: NodeJS.Timeout | null = null;
+  private watched: number | null = null;
+  private closed = false;
+
+  constructor(opts: LiveOptions) {
+    this.engine = loadEngine(opts);
+    this.probes = this.attach(opts.probes);
+    this.ipcMode = opts.ipc;
+    if (opts.ipc === 'always') this.setIpc(true);
+    if (opts.ipc === 'auto') {
+      const path = opts.sysvipcPath ?? '/proc/sysvipc/msg';
+      const poll = (): void => this.setIpc(sysvQueuesExist(path));
+      poll();
+      this.ipcTimer = setInterval(poll, opts.ipcPollMs ?? 250);
+      this.ipcTimer.unref();
+    }
+  }
+
+  /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints. */
+  private attach(choice: ProbeChoice): ProbeMode {
+    const order: ProbeMode[] = choice === 'auto' ? ['sock', 'syscalls'] : [choice];
+    let last: Error | null = null;
+    for (const mode of order) {
+      try {
+        this.engine.attach(mode);
+        return mode;
+      } catch (e) {
+        last = e as Error;
+      }
+    }
+    this.engine.close();
+    throw new UserError(last?.message ?? 'cannot attach');
+  }
+
+  private setIpc(on: boolean): void {
+    if (on === (this.ipcSince !== null)) return;
+    try {
+      this.engine.setIpc(on);
+    } catch (e) {
+      if (this.ipcMode === 'always') throw new UserError((e as Error).message);
+      return; // auto: keep counting sockets; the header shows ipc tracing off
+    }
+    this.ipcSince = on ? Date.now() : null;
+  }
+
+  snapshot(): RawSnapshot {
+    const e = this.engine;
+    const prog = e.progStats();
+    return {
+      monoNs: process.hrtime.bigint(),
+      counters: e.readCounters(),
+      errnos: e.readErrnos(),
+      threads: e.readThreads(),
+      peers: e.readPeers(),
+      sizes: e.readSizes(),
+      stats: e.readStats(),
+      prog: { runTimeNs: prog.runTimeNs, runCount: prog.runCount },
+      probes: this.probes,
+      ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince },
+    };
+  }
+
+  onEvents(cb: (buf: Buffer) => void): void {
+    this.engine.startEvents(cb);
+  }
+
+  watch(tgid: number | null): void {
+    if (this.watched === tgid) return;
+    if (this.watched !== null) {
+      this.engine.watch(this.watched, false);
+      this.engine.clearDetail(this.watched);
+    }
+    this.watched = tgid;
+    if (tgid !== null) this.engine.watch(tgid, true);
+  }
+
+  setGlobalEvents(on: boolean): void {
+    this.engine.setEvents(on ? MT_EVENTS_ALL : MT_EVENTS_WATCHED);
+  }
+
+  forget(tgid: number, startNs: bigint): void {
+    this.engine.forget(tgid, startNs);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ipcTimer) clearInterval(this.ipcTimer);
+    this.engine.close();
+  }
+}
