@@ -1,0 +1,1195 @@
+/*
+ * msggen: workload generator for msgtop tests and benchmarks.
+ *
+ * Makes an exact, stated number of message syscalls (sendmsg, recvmsg,
+ * sendto, recvfrom, sendmmsg, recvmmsg, msgsnd, msgrcv) and reports what it
+ * did as one JSON line per worker process.  See README.md next to this file.
+ *
+ * Build: cc -O2 -Wall -Wextra -o test/workload/msggen test/workload/msggen.c -lpthread
+ *
+ * The only message syscalls this program makes are the counted ones: setup
+ * uses socket/socketpair/bind/connect/listen/accept/msgget/setsockopt, and
+ * all console I/O uses plain read(2)/write(2).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_THREADS 1024
+#define MAX_PROCS 1024
+#define MAX_VLEN 1024           /* UIO_MAXIOV: the kernel caps vlen here */
+#define MAX_SIZE (1 << 20)      /* unix / tcp payload limit */
+#define MAX_UDP_SIZE 65507      /* IPv4 UDP payload limit */
+#define EMSGSIZE_LEN 70000      /* > 65507: UDP sendmsg fails with EMSGSIZE */
+#define IO_TIMEOUT_S 10         /* safety net: a blocked op fails instead of hanging */
+#define ERRNO_SLOTS 256
+
+enum transport { T_UNIX, T_UDP, T_TCP };
+
+enum op {
+	OP_SENDMSG, OP_RECVMSG, OP_SENDTO, OP_RECVFROM, OP_SENDMMSG,
+	OP_RECVMMSG, OP_MSGSND, OP_MSGRCV, OP_GETPPID, OP_COUNT
+};
+static const char *const op_names[OP_COUNT] = {
+	"sendmsg", "recvmsg", "sendto", "recvfrom", "sendmmsg",
+	"recvmmsg", "msgsnd", "msgrcv", "getppid"
+};
+
+struct opts {
+	enum transport transport;
+	const char *unix_path;
+	unsigned long size;
+	unsigned long long n_sendmsg, n_sendto, n_mmsg, n_eagain, n_emsgsize,
+		n_ebadf, n_msgsnd, n_enomsg, n_getppid;
+	unsigned long vlen;
+	unsigned long ipc_delay_ms;
+	unsigned long threads, procs;
+	int wait, hold;
+};
+
+struct opstat {
+	unsigned long long calls, messages, bytes, errors;
+};
+
+struct worker {
+	int idx;
+	pthread_t th;
+	int a, b;               /* sender, receiver */
+	int qid;                /* SysV queue or -1 */
+	char path[128];         /* fs socket path to unlink, or "" */
+	int setup_failed;
+	int failed;
+	char err[512];
+	struct opstat st[OP_COUNT];
+	unsigned long long errnos[ERRNO_SLOTS + 1]; /* last slot: out of range */
+	struct timespec t0, t1;
+	int ran;
+};
+
+static struct opts o = {
+	.transport = T_UNIX, .size = 100, .vlen = 8, .threads = 1, .procs = 1,
+};
+static struct worker *workers;
+static pthread_barrier_t barrier;
+static volatile int abort_run;
+
+/* For signal-time cleanup (queues and socket files of this process). */
+static volatile sig_atomic_t cleanup_ready;
+/* Children of the --procs parent, for signal forwarding. */
+static pid_t *children;
+static volatile sig_atomic_t n_children;
+
+static const char *prog = "msggen";
+
+static void usage_error(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n = snprintf(buf, sizeof buf, "%s: ", prog);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s (see --help)\n", buf);
+	exit(2);
+}
+
+static void usage(void)
+{
+	printf(
+"usage: msggen [options]\n"
+"  --transport unix|udp|tcp   socket pair type (default unix: socketpair DGRAM)\n"
+"  --unix-path NAME           unix: bind receiver to NAME ('@x' = abstract), connect sender\n"
+"  --size N                   payload bytes per message (default 100)\n"
+"  --sendmsg N                N x (sendmsg on A, recvmsg on B)\n"
+"  --sendto N                 N x (sendto on A, recvfrom on B)\n"
+"  --mmsg N --vlen V          N x (sendmmsg of V on A, recvmmsg of V on B); unix/udp (V default 8)\n"
+"  --eagain N                 N x recvmsg(B, MSG_DONTWAIT) on the empty socket -> EAGAIN\n"
+"  --emsgsize N               udp: N x sendmsg of %d bytes -> EMSGSIZE\n"
+"  --ebadf N                  N x sendmsg(-1) -> EBADF\n"
+"  --msgsnd N                 SysV queue: N x (msgsnd, msgrcv)\n"
+"  --enomsg N                 N x msgrcv(IPC_NOWAIT) on the empty queue -> ENOMSG\n"
+"  --ipc-delay-ms MS          sleep MS after msgget (before --wait / first op)\n"
+"  --getppid N                N x syscall(SYS_getppid)\n"
+"  --threads T                run the sequence in T threads (\"msggen-w<i>\")\n"
+"  --procs P                  fork P worker processes\n"
+"  --wait                     print 'ready <pid>' after setup, start on a stdin line\n"
+"  --hold                     after the result, wait for a stdin line or EOF\n"
+"Each worker process prints one JSON line: {\"pid\",\"elapsed_ns\",\"ops\",\"errnos\"}.\n"
+"Exit 0 ok, 1 an op returned something unexpected, 2 bad usage.\n", EMSGSIZE_LEN);
+}
+
+static unsigned long long parse_num(const char *opt, const char *s,
+				    unsigned long long min, unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		usage_error("--%s needs a non-negative integer, got '%s'", opt, s ? s : "");
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		usage_error("--%s needs a non-negative integer, got '%s'", opt, s);
+	if (v < min || v > max)
+		usage_error("--%s must be in %llu..%llu, got %llu", opt, min, max, v);
+	return v;
+}
+
+static long read_proc_long(const char *path, long dflt)
+{
+	char buf[64];
+	long v = dflt;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		if (n > 0) {
+			buf[n] = 0;
+			v = strtol(buf, NULL, 10);
+		}
+		close(fd);
+	}
+	return v;
+}
+
+/* ---------- console I/O: plain read/write only ---------- */
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Block until a full line or EOF arrives on fd; consumes only that line. */
+static void wait_line(int fd)
+{
+	char c;
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (c == '\n')
+			return;
+	}
+}
+
+/* ---------- errno names ---------- */
+
+static const char *errno_name(int e, char *buf, size_t len)
+{
+	switch (e) {
+	case EAGAIN: return "EAGAIN";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EBADF: return "EBADF";
+	case ENOMSG: return "ENOMSG";
+	case EINTR: return "EINTR";
+	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
+	case ENOMEM: return "ENOMEM";
+	case ENOBUFS: return "ENOBUFS";
+	case ENOTSOCK: return "ENOTSOCK";
+	case ENOTCONN: return "ENOTCONN";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ECONNRESET: return "ECONNRESET";
+	case EPIPE: return "EPIPE";
+	case EIDRM: return "EIDRM";
+	case E2BIG: return "E2BIG";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EDESTADDRREQ: return "EDESTADDRREQ";
+	case EISCONN: return "EISCONN";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	default:
+		snprintf(buf, len, "errno_%d", e);
+		return buf;
+	}
+}
+
+/* ---------- recording ---------- */
+
+static void fail(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+	if (w->failed)
+		return;
+	w->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof w->err, fmt, ap);
+	va_end(ap);
+}
+
+/* Record one call: ret < 0 is a failure with errno err. */
+static inline void rec(struct worker *w, enum op op, long ret, int err,
+		       unsigned long long msgs, unsigned long long bytes)
+{
+	struct opstat *s = &w->st[op];
+	s->calls++;
+	if (ret < 0) {
+		s->errors++;
+		w->errnos[(err >= 0 && err < ERRNO_SLOTS) ? err : ERRNO_SLOTS]++;
+	} else {
+		s->messages += msgs;
+		s->bytes += bytes;
+	}
+}
+
+static void describe_ret(char *buf, size_t len, long ret, int err)
+{
+	char eb[32];
+	if (ret < 0)
+		snprintf(buf, len, "-1 (%s: %s)", errno_name(err, eb, sizeof eb), strerror(err));
+	else
+		snprintf(buf, len, "%ld", ret);
+}
+
+/* ---------- setup ---------- */
+
+static void set_bufs(int fd, int bytes)
+{
+	/* FORCE variants exceed [rw]mem_max as root; fall back otherwise. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
+static void set_timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = IO_TIMEOUT_S, .tv_usec = 0 };
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+static int buf_bytes(void)
+{
+	/* Room for a whole sendmmsg batch (plus skb overhead) queued at once. */
+	unsigned long long need = (unsigned long long)o.vlen * (o.size + 1024) * 2 + (1u << 20);
+	if (need < (4u << 20))
+		need = 4u << 20;
+	if (need > (1u << 30))
+		need = 1u << 30;
+	return (int)need;
+}
+
+static socklen_t unix_addr(struct sockaddr_un *sa, const char *name)
+{
+	size_t len = strlen(name);
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	if (name[0] == '@') {
+		/* abstract: sun_path[0] = 0, name follows, no terminator */
+		memcpy(sa->sun_path + 1, name + 1, len - 1);
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	}
+	memcpy(sa->sun_path, name, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+}
+
+static int setup_unix_path(struct worker *w)
+{
+	char name[sizeof(w->path)];
+	struct sockaddr_un sa, aa;
+	socklen_t sl, al;
+	struct stat stb;
+
+	if (o.threads > 1 || o.procs > 1)
+		snprintf(name, sizeof name, "%s.%d.%d", o.unix_path, (int)getpid(), w->idx);
+	else
+		snprintf(name, sizeof name, "%s", o.unix_path);
+	if (strlen(name) > sizeof(sa.sun_path) - (name[0] == '@' ? 0 : 1)) {
+		fail(w, "setup: unix path '%s' too long", name);
+		return -1;
+	}
+	sl = unix_addr(&sa, name);
+
+	w->b = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	w->a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (w->a < 0 || w->b < 0) {
+		fail(w, "setup: socket(AF_UNIX): %s", strerror(errno));
+		return -1;
+	}
+	if (name[0] != '@' && lstat(name, &stb) == 0 && S_ISSOCK(stb.st_mode))
+		unlink(name); /* stale socket file from an earlier run */
+	if (bind(w->b, (struct sockaddr *)&sa, sl) < 0) {
+		fail(w, "setup: bind(%s): %s", name, strerror(errno));
+		return -1;
+	}
+	if (name[0] != '@')
+		snprintf(w->path, sizeof w->path, "%s", name);
+	/*
+	 * Autobind the sender and connect the receiver back to it: a unix
+	 * datagram receiver whose peer is not the sender caps its queue at
+	 * net.unix.max_dgram_qlen (often 10), which would block a large
+	 * sendmmsg batch.  Mutually connected sockets have no such cap.
+	 */
+	memset(&aa, 0, sizeof aa);
+	aa.sun_family = AF_UNIX;
+	if (bind(w->a, (struct sockaddr *)&aa, sizeof(sa_family_t)) < 0) {
+		fail(w, "setup: autobind sender: %s", strerror(errno));
+		return -1;
+	}
+	al = sizeof aa;
+	if (getsockname(w->a, (struct sockaddr *)&aa, &al) < 0) {
+		fail(w, "setup: getsockname: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(w->a, (struct sockaddr *)&sa, sl) < 0) {
+		fail(w, "setup: connect(%s): %s", name, strerror(errno));
+		return -1;
+	}
+	if (connect(w->b, (struct sockaddr *)&aa, al) < 0) {
+		fail(w, "setup: connect receiver back: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_udp(struct worker *w)
+{
+	struct sockaddr_in sa, sb;
+	socklen_t l;
+
+	w->a = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	w->b = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (w->a < 0 || w->b < 0) {
+		fail(w, "setup: socket(AF_INET, DGRAM): %s", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sb = sa;
+	if (bind(w->a, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    bind(w->b, (struct sockaddr *)&sb, sizeof sb) < 0) {
+		fail(w, "setup: bind(127.0.0.1:0): %s", strerror(errno));
+		return -1;
+	}
+	l = sizeof sa;
+	if (getsockname(w->a, (struct sockaddr *)&sa, &l) < 0) {
+		fail(w, "setup: getsockname: %s", strerror(errno));
+		return -1;
+	}
+	l = sizeof sb;
+	if (getsockname(w->b, (struct sockaddr *)&sb, &l) < 0) {
+		fail(w, "setup: getsockname: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(w->a, (struct sockaddr *)&sb, sizeof sb) < 0 ||
+	    connect(w->b, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fail(w, "setup: connect udp: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_tcp(struct worker *w)
+{
+	struct sockaddr_in sa;
+	socklen_t l = sizeof sa;
+	int one = 1;
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	w->a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || w->a < 0) {
+		fail(w, "setup: socket(AF_INET, STREAM): %s", strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
+	}
+	set_bufs(lfd, buf_bytes()); /* inherited by the accepted socket */
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &l) < 0) {
+		fail(w, "setup: tcp listener: %s", strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	set_bufs(w->a, buf_bytes());
+	if (connect(w->a, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fail(w, "setup: tcp connect: %s", strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	w->b = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	close(lfd);
+	if (w->b < 0) {
+		fail(w, "setup: tcp accept: %s", strerror(errno));
+		return -1;
+	}
+	/* No Nagle / delayed-ACK stalls between small messages. */
+	(void)setsockopt(w->a, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	(void)setsockopt(w->b, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return 0;
+}
+
+static int need_sockets(void)
+{
+	return o.n_sendmsg || o.n_sendto || o.n_mmsg || o.n_eagain || o.n_emsgsize;
+}
+
+static int need_queue(void)
+{
+	return o.n_msgsnd || o.n_enomsg;
+}
+
+static int setup(struct worker *w)
+{
+	if (need_sockets()) {
+		int r;
+		if (o.transport == T_UDP) {
+			r = setup_udp(w);
+		} else if (o.transport == T_TCP) {
+			r = setup_tcp(w);
+		} else if (o.unix_path) {
+			r = setup_unix_path(w);
+		} else {
+			int sv[2];
+			r = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
+			if (r < 0) {
+				fail(w, "setup: socketpair: %s", strerror(errno));
+			} else {
+				w->a = sv[0];
+				w->b = sv[1];
+			}
+		}
+		if (r < 0)
+			return -1;
+		if (o.transport != T_TCP) {
+			set_bufs(w->a, buf_bytes());
+			set_bufs(w->b, buf_bytes());
+		}
+		set_timeouts(w->a);
+		set_timeouts(w->b);
+	}
+	if (need_queue()) {
+		w->qid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+		if (w->qid < 0) {
+			fail(w, "setup: msgget: %s", strerror(errno));
+			return -1;
+		}
+		if (o.ipc_delay_ms) {
+			struct timespec ts = {
+				.tv_sec = (time_t)(o.ipc_delay_ms / 1000),
+				.tv_nsec = (long)(o.ipc_delay_ms % 1000) * 1000000L,
+			};
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
+	}
+	return 0;
+}
+
+/* ---------- the counted sequence ---------- */
+
+struct qmsg {
+	long mtype;
+	char mtext[];
+};
+
+static void run_ops(struct worker *w)
+{
+	const size_t size = o.size;
+	const unsigned vlen = (unsigned)o.vlen;
+	const int stream = o.transport == T_TCP;
+	const int rflags = stream ? MSG_WAITALL : 0;
+	char *sbuf = NULL, *rbuf = NULL, *big = NULL;
+	struct mmsghdr *smv = NULL, *rmv = NULL;
+	struct sockaddr_storage *rnames = NULL;
+	struct qmsg *qs = NULL, *qr = NULL;
+	struct sockaddr_storage from;
+	struct iovec siov, riov;
+	struct msghdr smh, rmh;
+	char rb[64];
+	unsigned long long i;
+	size_t k;
+	long r;
+	int e;
+
+	/* One fixed payload pattern; +1 so malloc(0) is never asked for. */
+	sbuf = malloc(size + 1);
+	rbuf = malloc(size + 1);
+	if (!sbuf || !rbuf) {
+		fail(w, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < size; k++)
+		sbuf[k] = (char)('a' + k % 26);
+
+	siov.iov_base = sbuf;
+	siov.iov_len = size;
+	memset(&smh, 0, sizeof smh);
+	smh.msg_iov = &siov;
+	smh.msg_iovlen = 1;
+	riov.iov_base = rbuf;
+	riov.iov_len = size;
+
+	if (o.n_mmsg) {
+		smv = calloc(vlen, sizeof *smv);
+		rmv = calloc(vlen, sizeof *rmv);
+		rnames = calloc(vlen, sizeof *rnames);
+		if (!smv || !rmv || !rnames) {
+			fail(w, "out of memory");
+			goto out;
+		}
+		for (k = 0; k < vlen; k++) {
+			smv[k].msg_hdr.msg_iov = &siov;
+			smv[k].msg_hdr.msg_iovlen = 1;
+			/* all entries share one receive buffer: content is not checked */
+			rmv[k].msg_hdr.msg_iov = &riov;
+			rmv[k].msg_hdr.msg_iovlen = 1;
+			rmv[k].msg_hdr.msg_name = &rnames[k];
+		}
+	}
+	if (o.n_emsgsize) {
+		big = calloc(1, EMSGSIZE_LEN);
+		if (!big) {
+			fail(w, "out of memory");
+			goto out;
+		}
+	}
+	if (need_queue()) {
+		qs = malloc(sizeof *qs + size + 1);
+		qr = malloc(sizeof *qr + size + 1);
+		if (!qs || !qr) {
+			fail(w, "out of memory");
+			goto out;
+		}
+		qs->mtype = 1;
+		memcpy(qs->mtext, sbuf, size);
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	w->ran = 1;
+
+	/* --sendmsg: sendmsg on A, recvmsg on B */
+	for (i = 0; i < o.n_sendmsg; i++) {
+		r = sendmsg(w->a, &smh, 0);
+		e = errno;
+		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "sendmsg #%llu returned %s, expected %zu", i + 1, rb, size);
+			goto done;
+		}
+		memset(&rmh, 0, sizeof rmh);
+		rmh.msg_name = &from;
+		rmh.msg_namelen = sizeof from;
+		rmh.msg_iov = &riov;
+		rmh.msg_iovlen = 1;
+		r = recvmsg(w->b, &rmh, rflags);
+		e = errno;
+		rec(w, OP_RECVMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size || (rmh.msg_flags & MSG_TRUNC)) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "recvmsg #%llu returned %s (flags 0x%x), expected %zu",
+			     i + 1, rb, (unsigned)rmh.msg_flags, size);
+			goto done;
+		}
+	}
+
+	/* --sendto: sendto on A, recvfrom on B (connected: NULL address) */
+	for (i = 0; i < o.n_sendto; i++) {
+		r = sendto(w->a, sbuf, size, 0, NULL, 0);
+		e = errno;
+		rec(w, OP_SENDTO, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "sendto #%llu returned %s, expected %zu", i + 1, rb, size);
+			goto done;
+		}
+		r = recvfrom(w->b, rbuf, size, rflags, NULL, NULL);
+		e = errno;
+		rec(w, OP_RECVFROM, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "recvfrom #%llu returned %s, expected %zu", i + 1, rb, size);
+			goto done;
+		}
+	}
+
+	/* --mmsg: one sendmmsg of vlen on A, one recvmmsg of vlen on B */
+	for (i = 0; i < o.n_mmsg; i++) {
+		unsigned long long bytes = 0;
+		for (k = 0; k < vlen; k++)
+			smv[k].msg_len = 0;
+		r = sendmmsg(w->a, smv, vlen, 0);
+		e = errno;
+		for (k = 0; r > 0 && k < (size_t)r; k++)
+			bytes += smv[k].msg_len;
+		rec(w, OP_SENDMMSG, r, e, (unsigned long long)(r > 0 ? r : 0), bytes);
+		if (r != (long)vlen) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "sendmmsg #%llu returned %s, expected %u", i + 1, rb, vlen);
+			goto done;
+		}
+		if (bytes != (unsigned long long)vlen * size) {
+			fail(w, "sendmmsg #%llu sent %llu bytes, expected %llu", i + 1, bytes,
+			     (unsigned long long)vlen * size);
+			goto done;
+		}
+		for (k = 0; k < vlen; k++) {
+			rmv[k].msg_len = 0;
+			rmv[k].msg_hdr.msg_namelen = sizeof rnames[k];
+			rmv[k].msg_hdr.msg_flags = 0;
+		}
+		r = recvmmsg(w->b, rmv, vlen, 0, NULL);
+		e = errno;
+		bytes = 0;
+		for (k = 0; r > 0 && k < (size_t)r; k++)
+			bytes += rmv[k].msg_len;
+		rec(w, OP_RECVMMSG, r, e, (unsigned long long)(r > 0 ? r : 0), bytes);
+		if (r != (long)vlen) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "recvmmsg #%llu returned %s, expected %u", i + 1, rb, vlen);
+			goto done;
+		}
+		for (k = 0; k < vlen; k++) {
+			if (rmv[k].msg_len != size || (rmv[k].msg_hdr.msg_flags & MSG_TRUNC)) {
+				fail(w, "recvmmsg #%llu entry %zu: %u bytes (flags 0x%x), expected %zu",
+				     i + 1, k, rmv[k].msg_len, (unsigned)rmv[k].msg_hdr.msg_flags, size);
+				goto done;
+			}
+		}
+	}
+
+	/* --eagain: recvmsg(B, MSG_DONTWAIT) on the empty socket */
+	for (i = 0; i < o.n_eagain; i++) {
+		memset(&rmh, 0, sizeof rmh);
+		rmh.msg_name = &from;
+		rmh.msg_namelen = sizeof from;
+		rmh.msg_iov = &riov;
+		rmh.msg_iovlen = 1;
+		r = recvmsg(w->b, &rmh, MSG_DONTWAIT);
+		e = errno;
+		rec(w, OP_RECVMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != -1 || e != EAGAIN) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "eagain: recvmsg #%llu returned %s, expected -1 (EAGAIN)", i + 1, rb);
+			goto done;
+		}
+	}
+
+	/* --emsgsize: udp sendmsg of 70000 bytes */
+	if (o.n_emsgsize) {
+		struct iovec biov = { .iov_base = big, .iov_len = EMSGSIZE_LEN };
+		struct msghdr bmh;
+		memset(&bmh, 0, sizeof bmh);
+		bmh.msg_iov = &biov;
+		bmh.msg_iovlen = 1;
+		for (i = 0; i < o.n_emsgsize; i++) {
+			r = sendmsg(w->a, &bmh, 0);
+			e = errno;
+			rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+			if (r != -1 || e != EMSGSIZE) {
+				describe_ret(rb, sizeof rb, r, e);
+				fail(w, "emsgsize: sendmsg #%llu returned %s, expected -1 (EMSGSIZE)",
+				     i + 1, rb);
+				goto done;
+			}
+		}
+	}
+
+	/* --ebadf: sendmsg(-1) */
+	for (i = 0; i < o.n_ebadf; i++) {
+		r = sendmsg(-1, &smh, 0);
+		e = errno;
+		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != -1 || e != EBADF) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "ebadf: sendmsg #%llu returned %s, expected -1 (EBADF)", i + 1, rb);
+			goto done;
+		}
+	}
+
+	/* --msgsnd: msgsnd then msgrcv, mtype 1, size bytes */
+	for (i = 0; i < o.n_msgsnd; i++) {
+		r = msgsnd(w->qid, qs, size, 0);
+		e = errno;
+		rec(w, OP_MSGSND, r, e, 1, r == 0 ? size : 0);
+		if (r != 0) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "msgsnd #%llu returned %s, expected 0", i + 1, rb);
+			goto done;
+		}
+		r = msgrcv(w->qid, qr, size, 0, 0);
+		e = errno;
+		rec(w, OP_MSGRCV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size || qr->mtype != 1) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "msgrcv #%llu returned %s, expected %zu", i + 1, rb, size);
+			goto done;
+		}
+	}
+
+	/* --enomsg: msgrcv(IPC_NOWAIT) on the empty queue */
+	for (i = 0; i < o.n_enomsg; i++) {
+		r = msgrcv(w->qid, qr, size, 0, IPC_NOWAIT);
+		e = errno;
+		rec(w, OP_MSGRCV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != -1 || e != ENOMSG) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "enomsg: msgrcv #%llu returned %s, expected -1 (ENOMSG)", i + 1, rb);
+			goto done;
+		}
+	}
+
+	/* --getppid: unrelated-syscall loop */
+	for (i = 0; i < o.n_getppid; i++) {
+		r = syscall(SYS_getppid);
+		rec(w, OP_GETPPID, r, errno, 0, 0);
+	}
+
+done:
+	clock_gettime(CLOCK_MONOTONIC, &w->t1);
+out:
+	free(sbuf);
+	free(rbuf);
+	free(big);
+	free(smv);
+	free(rmv);
+	free(rnames);
+	free(qs);
+	free(qr);
+}
+
+static void *thread_main(void *arg)
+{
+	struct worker *w = arg;
+	char name[16];
+
+	snprintf(name, sizeof name, "msggen-w%d", w->idx);
+	pthread_setname_np(pthread_self(), name);
+
+	if (setup(w) < 0)
+		w->setup_failed = 1;
+	pthread_barrier_wait(&barrier); /* all set up */
+	pthread_barrier_wait(&barrier); /* go (or abort) */
+	if (!abort_run)
+		run_ops(w);
+	return NULL;
+}
+
+/* ---------- cleanup ---------- */
+
+static void cleanup_resources(void)
+{
+	unsigned long t;
+	if (!cleanup_ready)
+		return;
+	for (t = 0; t < o.threads; t++) {
+		struct worker *w = &workers[t];
+		if (w->qid >= 0) {
+			msgctl(w->qid, IPC_RMID, NULL);
+			w->qid = -1;
+		}
+		if (w->path[0]) {
+			unlink(w->path);
+			w->path[0] = 0;
+		}
+	}
+}
+
+static void on_fatal_signal(int sig)
+{
+	cleanup_resources();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_parent_signal(int sig)
+{
+	sig_atomic_t i;
+	for (i = 0; i < n_children; i++)
+		kill(children[i], sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_handlers(void (*h)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = h;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ---------- one worker process ---------- */
+
+static int appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	if (*len >= cap)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	*len += (size_t)n;
+	if (*len >= cap)
+		*len = cap - 1;
+	return 0;
+}
+
+static long long ts_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/*
+ * go_fd / hold_fd: where to wait for the go / hold-release signal
+ * (stdin when standalone, a pipe from the parent under --procs).
+ */
+static int run_worker(int go_fd, int hold_fd)
+{
+	struct opstat tot[OP_COUNT];
+	unsigned long long errs[ERRNO_SLOTS + 1];
+	long long t0 = 0, t1 = 0;
+	unsigned long t;
+	int any_setup_failed = 0, any_failed = 0, first;
+	char out[4096];
+	size_t len = 0;
+	int rc;
+
+	workers = calloc(o.threads, sizeof *workers);
+	if (!workers) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	for (t = 0; t < o.threads; t++) {
+		workers[t].idx = (int)t;
+		workers[t].a = workers[t].b = workers[t].qid = -1;
+	}
+	cleanup_ready = 1;
+	install_handlers(on_fatal_signal);
+
+	if (pthread_barrier_init(&barrier, NULL, (unsigned)o.threads + 1) != 0) {
+		fprintf(stderr, "%s: pthread_barrier_init failed\n", prog);
+		return 1;
+	}
+	for (t = 0; t < o.threads; t++) {
+		rc = pthread_create(&workers[t].th, NULL, thread_main, &workers[t]);
+		if (rc != 0) {
+			/* threads already started are stuck at the barrier: just exit */
+			fprintf(stderr, "%s: pthread_create: %s\n", prog, strerror(rc));
+			cleanup_resources();
+			_exit(1);
+		}
+	}
+	pthread_barrier_wait(&barrier); /* all set up */
+	for (t = 0; t < o.threads; t++)
+		if (workers[t].setup_failed)
+			any_setup_failed = 1;
+	if (any_setup_failed) {
+		abort_run = 1;
+	} else if (o.wait) {
+		char line[64];
+		int n = snprintf(line, sizeof line, "ready %d\n", (int)getpid());
+		write_all(STDOUT_FILENO, line, (size_t)n);
+		wait_line(go_fd);
+	}
+	pthread_barrier_wait(&barrier); /* go */
+	for (t = 0; t < o.threads; t++)
+		pthread_join(workers[t].th, NULL);
+
+	if (any_setup_failed) {
+		for (t = 0; t < o.threads; t++)
+			if (workers[t].setup_failed)
+				fprintf(stderr, "%s[%d] thread %lu: %s\n", prog, (int)getpid(), t,
+					workers[t].err);
+		cleanup_resources();
+		return 1;
+	}
+
+	memset(tot, 0, sizeof tot);
+	memset(errs, 0, sizeof errs);
+	first = 1;
+	for (t = 0; t < o.threads; t++) {
+		struct worker *w = &workers[t];
+		int j;
+		for (j = 0; j < OP_COUNT; j++) {
+			tot[j].calls += w->st[j].calls;
+			tot[j].messages += w->st[j].messages;
+			tot[j].bytes += w->st[j].bytes;
+			tot[j].errors += w->st[j].errors;
+		}
+		for (j = 0; j <= ERRNO_SLOTS; j++)
+			errs[j] += w->errnos[j];
+		if (w->ran) {
+			if (first || ts_ns(&w->t0) < t0)
+				t0 = ts_ns(&w->t0);
+			if (first || ts_ns(&w->t1) > t1)
+				t1 = ts_ns(&w->t1);
+			first = 0;
+		}
+		if (w->failed) {
+			any_failed = 1;
+			fprintf(stderr, "%s[%d] thread %lu: %s\n", prog, (int)getpid(), t, w->err);
+		}
+	}
+
+	appendf(out, sizeof out, &len, "{\"pid\":%d,\"elapsed_ns\":%lld,\"ops\":{",
+		(int)getpid(), t1 - t0);
+	first = 1;
+	for (t = 0; t < OP_COUNT; t++) {
+		if (!tot[t].calls)
+			continue;
+		appendf(out, sizeof out, &len,
+			"%s\"%s\":{\"calls\":%llu,\"messages\":%llu,\"bytes\":%llu,\"errors\":%llu}",
+			first ? "" : ",", op_names[t], tot[t].calls, tot[t].messages,
+			tot[t].bytes, tot[t].errors);
+		first = 0;
+	}
+	appendf(out, sizeof out, &len, "},\"errnos\":{");
+	first = 1;
+	for (t = 0; t <= ERRNO_SLOTS; t++) {
+		char eb[32];
+		if (!errs[t])
+			continue;
+		appendf(out, sizeof out, &len, "%s\"%s\":%llu", first ? "" : ",",
+			t == ERRNO_SLOTS ? "other" : errno_name((int)t, eb, sizeof eb), errs[t]);
+		first = 0;
+	}
+	appendf(out, sizeof out, &len, "}}\n");
+	write_all(STDOUT_FILENO, out, len); /* one write: lines from workers don't mix */
+
+	if (o.hold)
+		wait_line(hold_fd);
+
+	cleanup_resources();
+	for (t = 0; t < o.threads; t++) {
+		if (workers[t].a >= 0)
+			close(workers[t].a);
+		if (workers[t].b >= 0)
+			close(workers[t].b);
+	}
+	return any_failed ? 1 : 0;
+}
+
+/* ---------- main ---------- */
+
+enum {
+	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
+	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_GETPPID,
+	O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_HELP
+};
+
+static const struct option longopts[] = {
+	{ "transport", required_argument, NULL, O_TRANSPORT },
+	{ "unix-path", required_argument, NULL, O_UNIX_PATH },
+	{ "size", required_argument, NULL, O_SIZE },
+	{ "sendmsg", required_argument, NULL, O_SENDMSG },
+	{ "sendto", required_argument, NULL, O_SENDTO },
+	{ "mmsg", required_argument, NULL, O_MMSG },
+	{ "vlen", required_argument, NULL, O_VLEN },
+	{ "eagain", required_argument, NULL, O_EAGAIN },
+	{ "emsgsize", required_argument, NULL, O_EMSGSIZE },
+	{ "ebadf", required_argument, NULL, O_EBADF },
+	{ "msgsnd", required_argument, NULL, O_MSGSND },
+	{ "enomsg", required_argument, NULL, O_ENOMSG },
+	{ "ipc-delay-ms", required_argument, NULL, O_IPC_DELAY },
+	{ "getppid", required_argument, NULL, O_GETPPID },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "procs", required_argument, NULL, O_PROCS },
+	{ "wait", no_argument, NULL, O_WAIT },
+	{ "hold", no_argument, NULL, O_HOLD },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_args(int argc, char **argv)
+{
+	const unsigned long long big = 1000000000000ULL; /* per-op count limit */
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		const char *on = NULL;
+		if (c >= O_TRANSPORT && c <= O_HELP)
+			on = longopts[c - O_TRANSPORT].name;
+		switch (c) {
+		case O_TRANSPORT:
+			if (!strcmp(optarg, "unix"))
+				o.transport = T_UNIX;
+			else if (!strcmp(optarg, "udp"))
+				o.transport = T_UDP;
+			else if (!strcmp(optarg, "tcp"))
+				o.transport = T_TCP;
+			else
+				usage_error("--transport must be unix, udp or tcp, got '%s'", optarg);
+			break;
+		case O_UNIX_PATH:
+			if (!optarg[0] || !strcmp(optarg, "@"))
+				usage_error("--unix-path needs a non-empty name");
+			o.unix_path = optarg;
+			break;
+		case O_SIZE: o.size = parse_num(on, optarg, 0, MAX_SIZE); break;
+		case O_SENDMSG: o.n_sendmsg = parse_num(on, optarg, 0, big); break;
+		case O_SENDTO: o.n_sendto = parse_num(on, optarg, 0, big); break;
+		case O_MMSG: o.n_mmsg = parse_num(on, optarg, 0, big); break;
+		case O_VLEN: o.vlen = parse_num(on, optarg, 1, MAX_VLEN); break;
+		case O_EAGAIN: o.n_eagain = parse_num(on, optarg, 0, big); break;
+		case O_EMSGSIZE: o.n_emsgsize = parse_num(on, optarg, 0, big); break;
+		case O_EBADF: o.n_ebadf = parse_num(on, optarg, 0, big); break;
+		case O_MSGSND: o.n_msgsnd = parse_num(on, optarg, 0, big); break;
+		case O_ENOMSG: o.n_enomsg = parse_num(on, optarg, 0, big); break;
+		case O_IPC_DELAY: o.ipc_delay_ms = parse_num(on, optarg, 0, 86400000UL); break;
+		case O_GETPPID: o.n_getppid = parse_num(on, optarg, 0, big); break;
+		case O_THREADS: o.threads = parse_num(on, optarg, 1, MAX_THREADS); break;
+		case O_PROCS: o.procs = parse_num(on, optarg, 1, MAX_PROCS); break;
+		case O_WAIT: o.wait = 1; break;
+		case O_HOLD: o.hold = 1; break;
+		case O_HELP: usage(); exit(0);
+		case ':':
+			usage_error("option %s needs a value", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+
+	if (o.unix_path && o.transport != T_UNIX)
+		usage_error("--unix-path only applies to --transport unix");
+	if (o.n_mmsg && o.transport == T_TCP)
+		usage_error("--mmsg needs --transport unix or udp (not tcp)");
+	if (o.n_emsgsize && o.transport != T_UDP)
+		usage_error("--emsgsize needs --transport udp");
+	if (o.transport == T_UDP && o.size > MAX_UDP_SIZE &&
+	    (o.n_sendmsg || o.n_sendto || o.n_mmsg))
+		usage_error("--size must be <= %d for udp", MAX_UDP_SIZE);
+	if (o.n_msgsnd) {
+		long msgmax = read_proc_long("/proc/sys/kernel/msgmax", 8192);
+		long msgmnb = read_proc_long("/proc/sys/kernel/msgmnb", 16384);
+		if ((long)o.size > msgmax || (long)o.size > msgmnb)
+			usage_error("--size %lu exceeds kernel.msgmax (%ld) / msgmnb (%ld) for --msgsnd",
+				    o.size, msgmax, msgmnb);
+	}
+	if (o.unix_path) {
+		size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+		size_t len = strlen(o.unix_path);
+		if (o.threads > 1 || o.procs > 1)
+			len += 24; /* ".<pid>.<thread>" suffix */
+		if (len > max)
+			usage_error("--unix-path too long (max %zu bytes%s)", max,
+				    (o.threads > 1 || o.procs > 1) ? " including .<pid>.<i>" : "");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int go[2] = { -1, -1 }, hold[2] = { -1, -1 };
+	unsigned long p;
+	int status, rc = 0;
+	pid_t pid;
+
+	if (argv[0] && argv[0][0]) {
+		const char *s = strrchr(argv[0], '/');
+		prog = s ? s + 1 : argv[0];
+	}
+	parse_args(argc, argv);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.procs == 1)
+		return run_worker(STDIN_FILENO, STDIN_FILENO);
+
+	/* --procs: the parent only relays stdin and waits. */
+	if ((o.wait && pipe2(go, O_CLOEXEC) < 0) || (o.hold && pipe2(hold, O_CLOEXEC) < 0)) {
+		fprintf(stderr, "%s: pipe: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	children = calloc(o.procs, sizeof *children);
+	if (!children) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	install_handlers(on_parent_signal);
+	fflush(NULL);
+	for (p = 0; p < o.procs; p++) {
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (pid == 0) {
+			free(children);
+			children = NULL;
+			n_children = 0;
+			if (go[1] >= 0)
+				close(go[1]);
+			if (hold[1] >= 0)
+				close(hold[1]);
+			/* EOF on the pipe (parent closed it) is the signal */
+			_exit(run_worker(go[0], hold[0]));
+		}
+		children[p] = pid;
+		n_children = (sig_atomic_t)(p + 1);
+	}
+	if (go[0] >= 0)
+		close(go[0]);
+	if (hold[0] >= 0)
+		close(hold[0]);
+	if (o.wait) {
+		wait_line(STDIN_FILENO);
+		close(go[1]);
+	}
+	if (o.hold) {
+		wait_line(STDIN_FILENO);
+		close(hold[1]);
+	}
+	for (p = 0; p < (unsigned long)n_children; p++) {
+		while (waitpid(children[p], &status, 0) < 0) {
+			if (errno != EINTR) {
+				status = 1 << 8;
+				break;
+			}
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = 1;
+	}
+	return rc;
+}
