@@ -1,0 +1,206 @@
+// Who a (pid, start time) is: /proc lookups for processes seen in the
+// counters only, cached, so 2,000 active processes cost nothing per interval
+// beyond a stat() of the idle ones. A process whose /proc entry is gone or
+// belongs to a newer process has exited; it keeps its last known info.
+import { existsSync, readFileSync } from 'node:fs';
+import { cgroupV2Path, containerId } from './container.js';
+import { escapeControl } from './sanitize.js';
+
+export interface ProcInfo {
+  pid: number;
+  startTicks: number;
+  comm: string;
+  cmdline: string;
+  user: string;
+  uid: number;
+  container: string | null;
+  cgroup: string;
+  /** Epoch ms when seen gone; null while alive. */
+  exitedAt: number | null;
+}
+
+export interface RegistryOptions {
+  procRoot?: string;
+  passwdPath?: string;
+  /** How often a live process's comm and start time are re-read. */
+  refreshMs?: number;
+  /** Epoch ms clock. */
+  now?: () => number;
+}
+
+/** Kernel start_boottime (ns) → /proc/PID/stat field 22 (USER_HZ = 100). */
+export function startTicks(startNs: bigint): number {
+  return Number(startNs / 10_000_000n);
+}
+
+interface Stat {
+  comm: string;
+  state: string;
+  startTicks: number;
+}
+
+/** /proc/PID/stat; comm is parenthesised and may itself contain ") ". */
+export function parseStat(text: string): Stat | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const rest = text.slice(close + 2).split(' ');
+  const ticks = Number(rest[19]); // field 22; rest[0] is field 3
+  if (!Number.isFinite(ticks)) return null;
+  return { comm: text.slice(open + 1, close), state: rest[0] ?? '', startTicks: ticks };
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // gone (ENOENT/ESRCH) or unreadable: the caller decides
+  }
+}
+
+interface Entry {
+  info: ProcInfo;
+  checkedAt: number;
+}
+
+interface ThreadName {
+  name: string;
+  at: number;
+}
+
+export class Registry {
+  private readonly root: string;
+  private readonly passwdPath: string;
+  private readonly refreshMs: number;
+  private readonly now: () => number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly threads = new Map<string, ThreadName>();
+  private users: Map<number, string> | null = null;
+
+  constructor(opts: RegistryOptions = {}) {
+    this.root = opts.procRoot ?? '/proc';
+    this.passwdPath = opts.passwdPath ?? '/etc/passwd';
+    this.refreshMs = opts.refreshMs ?? 5000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Info for a process seen in the counters. `active` says its counters
+   * moved this interval, so it was alive a moment ago and needs no check.
+   */
+  lookup(pid: number, startNs: bigint, active: boolean): ProcInfo {
+    const key = `${pid}:${startNs}`;
+    const now = this.now();
+    const e = this.entries.get(key);
+    if (!e) {
+      const info = this.load(pid, startTicks(startNs), now);
+      this.entries.set(key, { info, checkedAt: now });
+      return info;
+    }
+    if (e.info.exitedAt !== null || pid === 0) return e.info;
+    if (now - e.checkedAt >= this.refreshMs) {
+      e.checkedAt = now;
+      this.refresh(e.info, now);
+    } else if (!active && !existsSync(`${this.root}/${pid}`)) {
+      e.info.exitedAt = now;
+    }
+    return e.info;
+  }
+
+  /** Mark exited without asking /proc (e.g. a newer process has its pid). */
+  markExited(pid: number, startNs: bigint): void {
+    const e = this.entries.get(`${pid}:${startNs}`);
+    if (e && e.info.exitedAt === null) e.info.exitedAt = this.now();
+  }
+
+  forget(pid: number, startNs: bigint): void {
+    this.entries.delete(`${pid}:${startNs}`);
+  }
+
+  /** Name of one thread (re-read every refreshMs); "" once it is gone. */
+  threadName(pid: number, tid: number): string {
+    const key = `${pid}/${tid}`;
+    const now = this.now();
+    const cached = this.threads.get(key);
+    if (cached && now - cached.at < this.refreshMs) return cached.name;
+    const raw = this.read(`${pid}/task/${tid}/comm`);
+    const name = raw === null ? (cached?.name ?? '') : escapeControl(raw.replace(/\n$/, ''));
+    this.threads.set(key, { name, at: now });
+    return name;
+  }
+
+  /** Drop cached thread names (when the watched process changes). */
+  clearThreads(): void {
+    this.threads.clear();
+  }
+
+  private read(rel: string): string | null {
+    return readText(`${this.root}/${rel}`);
+  }
+
+  private stat(pid: number, ticks: number): Stat | null {
+    const text = this.read(`${pid}/stat`);
+    const st = text === null ? null : parseStat(text);
+    // Gone, reused by a newer process, or a zombie: exited either way.
+    if (!st || st.startTicks !== ticks || st.state === 'Z' || st.state === 'X') return null;
+    return st;
+  }
+
+  private load(pid: number, ticks: number, now: number): ProcInfo {
+    const info: ProcInfo = {
+      pid,
+      startTicks: ticks,
+      comm: '?',
+      cmdline: '',
+      user: '?',
+      uid: -1,
+      container: null,
+      cgroup: '',
+      exitedAt: null,
+    };
+    if (pid === 0) return { ...info, comm: '[kernel]', user: this.userName(0), uid: 0 };
+    const st = this.stat(pid, ticks);
+    if (!st) return { ...info, exitedAt: now };
+    info.comm = escapeControl(st.comm);
+    info.cmdline = this.cmdline(pid);
+    const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(this.read(`${pid}/status`) ?? '');
+    if (uid) {
+      info.uid = Number(uid[1]);
+      info.user = this.userName(info.uid);
+    }
+    info.cgroup = escapeControl(cgroupV2Path(this.read(`${pid}/cgroup`) ?? ''));
+    info.container = containerId(info.cgroup);
+    // Re-check: the pid may have been reused while we read the other files.
+    return this.stat(pid, ticks) ? info : { ...info, exitedAt: now };
+  }
+
+  private refresh(info: ProcInfo, now: number): void {
+    const st = this.stat(info.pid, info.startTicks);
+    if (!st) {
+      info.exitedAt = now;
+      return;
+    }
+    const comm = escapeControl(st.comm);
+    // exec changes comm; only then can cmdline have changed too.
+    if (comm !== info.comm) {
+      info.comm = comm;
+      info.cmdline = this.cmdline(info.pid);
+    }
+  }
+
+  private cmdline(pid: number): string {
+    const raw = this.read(`${pid}/cmdline`) ?? '';
+    return escapeControl(raw.replace(/\0+$/, '').replaceAll('\0', ' '));
+  }
+
+  private userName(uid: number): string {
+    if (!this.users) {
+      this.users = new Map();
+      for (const line of (readText(this.passwdPath) ?? '').split('\n')) {
+        const f = line.split(':');
+        if (f.length >= 3 && !this.users.has(Number(f[2]))) this.users.set(Number(f[2]), escapeControl(f[0]!));
+      }
+    }
+    return this.users.get(uid) ?? String(uid);
+  }
+}
