@@ -1,0 +1,34 @@
+// The seam between where counts come from (the live kernel via the addon,
+// later a recorded replay) and the sampler that turns them into Models.
+import type { IpcMode, ProbeMode } from './model.js';
+
+/** One read of every kernel map; buffers hold the records of bpf/msgtop.h. */
+export interface RawSnapshot {
+  /** CLOCK_MONOTONIC when the maps were read. */
+  monoNs: bigint;
+  counters: Buffer;
+  errnos: Buffer;
+  threads: Buffer;
+  peers: Buffer;
+  sizes: Buffer;
+  /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
+  stats: BigUint64Array;
+  /** Cumulative run time and run count of msgtop's BPF programs. */
+  prog: { runTimeNs: number; runCount: number };
+  probes: ProbeMode;
+  ipc: { mode: IpcMode; tracing: boolean; since: number | null };
+}
+
+export interface Source {
+  readonly probes: ProbeMode;
+  snapshot(): RawSnapshot;
+  /** Batches of concatenated struct mt_event records. */
+  onEvents(cb: (buf: Buffer) => void): void;
+  /** Collect threads/peers/sizes/events for this tgid (null: none). */
+  watch(tgid: number | null): void;
+  /** Send events for every process, not only the watched one. */
+  setGlobalEvents(on: boolean): void;
+  /** Delete an exited process's keys from the kernel maps. */
+  forget(tgid: number, startNs: bigint): void;
+  close(): void;
+}
