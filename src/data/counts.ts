@@ -1,0 +1,50 @@
+// Arithmetic on cumulative kernel counters.
+import type { Counts } from './model.js';
+
+export function zero(): Counts {
+  return { calls: 0, messages: 0, bytes: 0, errors: 0 };
+}
+
+export function addTo(into: Counts, c: Counts): void {
+  into.calls += c.calls;
+  into.messages += c.messages;
+  into.bytes += c.bytes;
+  into.errors += c.errors;
+}
+
+/**
+ * Growth of a cumulative counter since the last read. One that went
+ * backwards was deleted and re-created in between, so all of it is new;
+ * either way the result is never negative.
+ */
+export function delta(cur: Counts, prev: Counts | undefined): Counts {
+  if (
+    !prev ||
+    cur.calls < prev.calls ||
+    cur.messages < prev.messages ||
+    cur.bytes < prev.bytes ||
+    cur.errors < prev.errors
+  ) {
+    return { calls: cur.calls, messages: cur.messages, bytes: cur.bytes, errors: cur.errors };
+  }
+  return {
+    calls: cur.calls - prev.calls,
+    messages: cur.messages - prev.messages,
+    bytes: cur.bytes - prev.bytes,
+    errors: cur.errors - prev.errors,
+  };
+}
+
+/** Same rule for a single counter. */
+export function delta1(cur: number, prev: number | undefined): number {
+  return prev === undefined || cur < prev ? cur : cur - prev;
+}
+
+export function perSec(d: Counts, sec: number): Counts {
+  if (sec <= 0) return zero();
+  return { calls: d.calls / sec, messages: d.messages / sec, bytes: d.bytes / sec, errors: d.errors / sec };
+}
+
+export function isZero(c: Counts): boolean {
+  return c.calls === 0 && c.messages === 0 && c.bytes === 0 && c.errors === 0;
+}

@@ -1,0 +1,52 @@
+// `msgtop --json`: one line per interval. Keys are built in a fixed order so
+// successive lines diff cleanly; counts are cumulative since attach.
+import { SYSCALLS, type Model, type ProcessRow } from './model.js';
+
+function syscalls(p: ProcessRow): Record<string, { calls: number; messages: number; bytes: number; errors: number }> {
+  const out: Record<string, { calls: number; messages: number; bytes: number; errors: number }> = {};
+  for (const name of SYSCALLS) {
+    const t = p.syscalls[name]?.total;
+    if (!t || (t.calls === 0 && t.messages === 0 && t.bytes === 0 && t.errors === 0)) continue;
+    out[name] = { calls: t.calls, messages: t.messages, bytes: t.bytes, errors: t.errors };
+  }
+  return out;
+}
+
+function errnos(p: ProcessRow): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const sorted = [...p.errnos].sort(
+    (a, b) => SYSCALLS.indexOf(a.syscall) - SYSCALLS.indexOf(b.syscall) || a.name.localeCompare(b.name),
+  );
+  for (const e of sorted) (out[e.syscall] ??= {})[e.name] = e.total;
+  return out;
+}
+
+export function jsonLine(model: Model): string {
+  const processes = [...model.processes]
+    .sort((a, b) => a.pid - b.pid || a.startTicks - b.startTicks)
+    .map((p) => ({
+      pid: p.pid,
+      start_ticks: p.startTicks,
+      comm: p.comm,
+      cmdline: p.cmdline,
+      user: p.user,
+      container: p.container,
+      exited: p.exitedAt !== null,
+      syscalls: syscalls(p),
+      errnos: errnos(p),
+    }));
+  return JSON.stringify({
+    ts: model.ts,
+    interval_ms: model.intervalMs,
+    probes: model.probes,
+    ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing },
+    drops: {
+      ringbuf: model.health.ringbufDrops,
+      counter_map_full: model.health.counterMapFull,
+      errno_map_full: model.health.errnoMapFull,
+      detail_map_full: model.health.detailMapFull,
+      state_lost: model.health.stateLost,
+    },
+    processes,
+  });
+}

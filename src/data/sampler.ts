@@ -1,0 +1,299 @@
+// Successive RawSnapshots → Models. The kernel keeps cumulative counters;
+// here they become totals since attach (sums of per-interval growth, so a
+// counter deleted and re-created never makes anything go backwards) and
+// per-second rates over the last interval. Exited processes keep their
+// final totals for lingerMs, then leave the model and the kernel maps.
+import { hostname, release } from 'node:os';
+import { isSend, SYSCALLS, type Counts, type ErrnoCount, type Health, type Model, type ProcessRow, type Stat } from './model.js';
+import { addTo, delta, delta1, isZero, perSec, zero } from './counts.js';
+import { DetailTracker } from './detail.js';
+import { errnoName } from './errno.js';
+import { EventLog } from './eventlog.js';
+import { decodeCounters, decodeErrnos, MT_STAT, sysName } from './records.js';
+import { Registry, startTicks, type ProcInfo } from './registry.js';
+import type { RawSnapshot, Source } from './source.js';
+
+export interface SamplerOptions {
+  registry?: Registry;
+  events?: EventLog;
+  /** How long an exited process stays in the model (Infinity for --json). */
+  lingerMs?: number;
+  /** Intervals of msgs/s history kept per process. */
+  historyLen?: number;
+  /** Epoch ms clock. */
+  now?: () => number;
+}
+
+interface ErrnoAcc {
+  sys: number;
+  err: number;
+  total: number;
+  delta: number;
+}
+
+interface Proc {
+  tgid: number;
+  startNs: bigint;
+  key: string;
+  info: ProcInfo | null;
+  /** Per enum mt_sys id. */
+  totals: Counts[];
+  deltas: Counts[];
+  errnos: Map<string, ErrnoAcc>;
+  history: number[];
+  bytesHistory: number[];
+  /** Sample number at which the exit was first seen. */
+  exitSample: number | null;
+  forgotten: boolean;
+}
+
+function push(ring: number[], v: number, max: number): void {
+  ring.push(v);
+  if (ring.length > max) ring.splice(0, ring.length - max);
+}
+
+export class Sampler {
+  private readonly registry: Registry;
+  private readonly events: EventLog;
+  private readonly detail: DetailTracker;
+  private readonly lingerMs: number;
+  private readonly historyLen: number;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly host = hostname();
+  private readonly kernel = release();
+
+  private procs = new Map<string, Proc>();
+  private counterPrev = new Map<string, Counts>();
+  private errnoPrev = new Map<string, number>();
+  private readonly global = { send: zero(), recv: zero() };
+  private samples = 0;
+  private prevMono: bigint | null = null;
+  private prevRunTimeNs = 0;
+  private prevCpu = process.cpuUsage();
+  private prevHr = process.hrtime.bigint();
+
+  constructor(
+    private readonly source: Source,
+    opts: SamplerOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.registry = opts.registry ?? new Registry({ now: this.now });
+    this.events = opts.events ?? new EventLog();
+    this.detail = new DetailTracker(this.registry, this.events);
+    this.lingerMs = opts.lingerMs ?? 60_000;
+    this.historyLen = opts.historyLen ?? 120;
+    this.startedAt = this.now();
+    source.onEvents((buf) => this.events.push(buf));
+  }
+
+  /** Drill into one process by its ProcessRow key (null: stop). */
+  watch(key: string | null): void {
+    if (key === this.detail.watchedKey) return;
+    const pid = key === null ? null : Number(key.split(':')[0]);
+    this.detail.watch(key, pid ?? 0);
+    this.events.watch(pid);
+    this.source.watch(pid);
+  }
+
+  sample(): Model {
+    const snap = this.source.snapshot();
+    const now = this.now();
+    this.samples++;
+    const sec = this.prevMono === null ? 0 : Number(snap.monoNs - this.prevMono) / 1e9;
+    this.prevMono = snap.monoNs;
+
+    const d = { send: zero(), recv: zero() };
+    for (const p of this.procs.values()) p.deltas = [];
+    this.ingestCounters(snap, d);
+    this.ingestErrnos(snap);
+    addTo(this.global.send, d.send);
+    addTo(this.global.recv, d.recv);
+
+    const rows: ProcessRow[] = [];
+    let watched: Proc | null = null;
+    for (const p of this.lifecycle(now)) {
+      rows.push(this.row(p, sec));
+      if (p.key === this.detail.watchedKey) watched = p;
+    }
+    const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
+
+    return {
+      ts: now,
+      intervalMs: Math.round(sec * 1000),
+      host: this.host,
+      kernel: this.kernel,
+      probes: snap.probes,
+      ipc: { ...snap.ipc },
+      uptimeMs: now - this.startedAt,
+      health: health(snap.stats),
+      cost: this.cost(snap, sec),
+      send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
+      recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
+      processes: rows,
+      detail: this.detail.build(snap, sec, history),
+      events: this.events.recent(),
+    };
+  }
+
+  private proc(tgid: number, startNs: bigint): Proc {
+    const id = `${tgid}:${startNs}`;
+    let p = this.procs.get(id);
+    if (!p) {
+      p = {
+        tgid,
+        startNs,
+        key: `${tgid}:${startTicks(startNs)}`,
+        info: null,
+        totals: [],
+        deltas: [],
+        errnos: new Map(),
+        history: [],
+        bytesHistory: [],
+        exitSample: null,
+        forgotten: false,
+      };
+      this.procs.set(id, p);
+    }
+    return p;
+  }
+
+  private ingestCounters(snap: RawSnapshot, d: { send: Counts; recv: Counts }): void {
+    const next = new Map<string, Counts>();
+    for (const r of decodeCounters(snap.counters)) {
+      const name = sysName(r.sys);
+      if (name === null) continue;
+      const k = `${r.tgid}:${r.startNs}:${r.sys}`;
+      const inc = delta(r, this.counterPrev.get(k));
+      next.set(k, r);
+      const p = this.proc(r.tgid, r.startNs);
+      addTo((p.totals[r.sys] ??= zero()), inc);
+      addTo((p.deltas[r.sys] ??= zero()), inc);
+      addTo(isSend(name) ? d.send : d.recv, inc);
+    }
+    // Keys absent now are dropped, so if one comes back it counts as fresh.
+    this.counterPrev = next;
+  }
+
+  private ingestErrnos(snap: RawSnapshot): void {
+    const next = new Map<string, number>();
+    for (const p of this.procs.values()) for (const e of p.errnos.values()) e.delta = 0;
+    for (const r of decodeErrnos(snap.errnos)) {
+      if (sysName(r.sys) === null) continue;
+      const k = `${r.tgid}:${r.startNs}:${r.sys}:${r.err}`;
+      const inc = delta1(r.count, this.errnoPrev.get(k));
+      next.set(k, r.count);
+      const errnos = this.proc(r.tgid, r.startNs).errnos;
+      const ek = `${r.sys}:${r.err}`;
+      let e = errnos.get(ek);
+      if (!e) {
+        e = { sys: r.sys, err: r.err, total: 0, delta: 0 };
+        errnos.set(ek, e);
+      }
+      e.total += inc;
+      e.delta += inc;
+    }
+    this.errnoPrev = next;
+  }
+
+  /** Identify, detect exits, forget and drop; yields the processes to show. */
+  private *lifecycle(now: number): Generator<Proc> {
+    // The newest start time per pid: anything older with that pid has exited.
+    const newest = new Map<number, bigint>();
+    for (const p of this.procs.values()) {
+      const n = newest.get(p.tgid);
+      if (n === undefined || p.startNs > n) newest.set(p.tgid, p.startNs);
+    }
+    for (const [id, p] of this.procs) {
+      if (p.info === null || p.info.exitedAt === null) {
+        if (newest.get(p.tgid) !== p.startNs) this.registry.markExited(p.tgid, p.startNs);
+        p.info = this.registry.lookup(p.tgid, p.startNs, p.deltas.some((c) => c && !isZero(c)));
+      }
+      if (p.info.exitedAt !== null) {
+        p.exitSample ??= this.samples;
+        // Forget one sample after the exit was seen: that snapshot was read
+        // after the exit, so it holds every last count.
+        if (!p.forgotten && p.exitSample < this.samples) {
+          this.source.forget(p.tgid, p.startNs);
+          p.forgotten = true;
+        }
+        if (p.forgotten && now - p.info.exitedAt >= this.lingerMs) {
+          this.procs.delete(id);
+          this.registry.forget(p.tgid, p.startNs);
+          continue;
+        }
+      }
+      yield p;
+    }
+  }
+
+  private row(p: Proc, sec: number): ProcessRow {
+    const info = p.info!;
+    const syscalls: ProcessRow['syscalls'] = {};
+    const send = { total: zero(), d: zero() };
+    const recv = { total: zero(), d: zero() };
+    p.totals.forEach((total, sys) => {
+      const name = SYSCALLS[sys]!;
+      const inc = p.deltas[sys] ?? zero();
+      syscalls[name] = { total: { ...total }, rate: perSec(inc, sec) };
+      const side = isSend(name) ? send : recv;
+      addTo(side.total, total);
+      addTo(side.d, inc);
+    });
+    const sendStat: Stat = { total: send.total, rate: perSec(send.d, sec) };
+    const recvStat: Stat = { total: recv.total, rate: perSec(recv.d, sec) };
+    push(p.history, sendStat.rate.messages + recvStat.rate.messages, this.historyLen);
+    push(p.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, this.historyLen);
+    const errnos: ErrnoCount[] = [...p.errnos.values()].map((e) => ({
+      syscall: SYSCALLS[e.sys]!,
+      errno: e.err,
+      name: errnoName(e.err),
+      total: e.total,
+      rate: sec > 0 ? e.delta / sec : 0,
+    }));
+    return {
+      key: p.key,
+      pid: p.tgid,
+      startTicks: info.startTicks,
+      comm: info.comm,
+      cmdline: info.cmdline,
+      user: info.user,
+      uid: info.uid,
+      container: info.container,
+      cgroup: info.cgroup,
+      exitedAt: info.exitedAt,
+      send: sendStat,
+      recv: recvStat,
+      syscalls,
+      errnos,
+      history: [...p.history],
+    };
+  }
+
+  private cost(snap: RawSnapshot, sec: number): Model['cost'] {
+    const cpu = process.cpuUsage(this.prevCpu);
+    const hr = process.hrtime.bigint();
+    const wallUs = Number(hr - this.prevHr) / 1000;
+    const bpfNs = delta1(snap.prog.runTimeNs, this.prevRunTimeNs);
+    this.prevCpu = process.cpuUsage();
+    this.prevHr = hr;
+    this.prevRunTimeNs = snap.prog.runTimeNs;
+    return {
+      bpfNsPerSec: sec > 0 ? bpfNs / sec : 0,
+      cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
+      rssBytes: process.memoryUsage.rss(),
+    };
+  }
+}
+
+function health(stats: BigUint64Array): Health {
+  const at = (i: number) => Number(stats[i] ?? 0n);
+  return {
+    ringbufDrops: at(MT_STAT.RB_DROPS),
+    ringbufEvents: at(MT_STAT.RB_EVENTS),
+    counterMapFull: at(MT_STAT.COUNTER_FULL),
+    errnoMapFull: at(MT_STAT.ERRNO_FULL),
+    detailMapFull: at(MT_STAT.DETAIL_FULL),
+    stateLost: at(MT_STAT.STATE_LOST),
+  };
+}
