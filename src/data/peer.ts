@@ -71,7 +71,10 @@ const EMPTY: PeerText = { family: '', protocol: '', local: '', remote: '' };
 function ip(bytes: Buffer, v6: boolean): string {
   const arr = [...bytes.subarray(0, v6 ? 16 : 4)];
   const a = ipaddr.fromByteArray(arr);
-  return a.kind() === 'ipv6' ? (a as ipaddr.IPv6).toRFC5952String() : a.toString();
+  if (a.kind() === 'ipv4') return a.toString();
+  const a6 = a as ipaddr.IPv6;
+  // Dual-stack sockets talking IPv4: show the familiar dotted form.
+  return a6.isIPv4MappedAddress() ? `::ffff:${a6.toIPv4Address().toString()}` : a6.toRFC5952String();
 }
 
 function isZero(b: Buffer, len: number): boolean {

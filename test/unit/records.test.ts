@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as R from '../../src/data/records.js';
+import { counter, errnoRec, event, peerRec, sizeRec, threadRec } from './build.js';
+
+test('decodeCounters reads every record, u64 fields and start_ns', () => {
+  const buf = Buffer.concat([
+    counter(42, 1, 123_456_789_012n, { calls: 1, messages: 2, bytes: 3, errors: 4 }),
+    counter(7, 3, 2n ** 60n, { calls: 2 ** 40, messages: 5, bytes: 2 ** 52, errors: 0 }),
+  ]);
+  assert.deepEqual(R.decodeCounters(buf), [
+    { tgid: 42, sys: 1, startNs: 123_456_789_012n, calls: 1, messages: 2, bytes: 3, errors: 4 },
+    { tgid: 7, sys: 3, startNs: 2n ** 60n, calls: 2 ** 40, messages: 5, bytes: 2 ** 52, errors: 0 },
+  ]);
+  assert.deepEqual(R.decodeCounters(Buffer.alloc(0)), []);
+});
+
+test('a partial record is an error, not a silent miscount', () => {
+  assert.throws(() => R.decodeCounters(Buffer.alloc(47)), RangeError);
+  assert.throws(() => R.decodeEvents(Buffer.alloc(R.EVENT_RECORD + 1)), RangeError);
+});
+
+test('decodeErrnos, decodeThreads, decodeSizes', () => {
+  assert.deepEqual(R.decodeErrnos(errnoRec(9, 5, 11, 77n, 1000)), [{ tgid: 9, sys: 5, err: 11, startNs: 77n, count: 1000 }]);
+  assert.deepEqual(R.decodeThreads(threadRec(9, 10, 0, { calls: 3, messages: 3, bytes: 30 })), [
+    { tgid: 9, tid: 10, sys: 0, calls: 3, messages: 3, bytes: 30, errors: 0 },
+  ]);
+  assert.deepEqual(R.decodeSizes(Buffer.concat([sizeRec(9, 0, 0, 5), sizeRec(9, 1, 31, 6)])), [
+    { tgid: 9, dir: 0, bucket: 0, count: 5 },
+    { tgid: 9, dir: 1, bucket: 31, count: 6 },
+  ]);
+});
+
+test('decodePeers copies addresses and only path_len bytes of the path', () => {
+  const buf = peerRec(9, 1, { family: 1, type: 2, path: Buffer.from('\0abc') }, 4, 400);
+  const [p] = R.decodePeers(buf);
+  assert.equal(p!.tgid, 9);
+  assert.equal(p!.dir, 1);
+  assert.equal(p!.messages, 4);
+  assert.equal(p!.bytes, 400);
+  assert.equal(p!.peer.family, 1);
+  assert.equal(p!.peer.type, 2);
+  assert.deepEqual([...p!.peer.path], [0, 97, 98, 99]);
+  buf.fill(0xff); // the decoded record must not alias the addon's buffer
+  assert.deepEqual([...p!.peer.path], [0, 97, 98, 99]);
+});
+
+test('decodeEvents: signed ret and fd, comm up to NUL, nested peer', () => {
+  const buf = Buffer.concat([
+    event({
+      tsNs: 5_000_000_000n,
+      cgroupId: 1234n,
+      startNs: 99n,
+      ret: -11,
+      tgid: 100,
+      tid: 101,
+      sys: 1,
+      fd: -1,
+      flags: 0x40,
+      comm: 'dnsmasq',
+      peer: { family: 2, protocol: 17, lport: 53, rport: 40000, laddr: [127, 0, 0, 1], raddr: [10, 0, 0, 2] },
+    }),
+    event({ ret: 2 ** 40, comm: 'sixteen-chars-xx', sys: 4, fd: 3 }),
+  ]);
+  const [a, b] = R.decodeEvents(buf);
+  assert.equal(a!.tsNs, 5_000_000_000n);
+  assert.equal(a!.cgroupId, 1234n);
+  assert.equal(a!.startNs, 99n);
+  assert.equal(a!.ret, -11);
+  assert.equal(a!.tgid, 100);
+  assert.equal(a!.tid, 101);
+  assert.equal(a!.sys, 1);
+  assert.equal(a!.fd, -1);
+  assert.equal(a!.flags, 0x40);
+  assert.equal(a!.comm.toString(), 'dnsmasq');
+  assert.equal(a!.peer.lport, 53);
+  assert.equal(a!.peer.rport, 40000);
+  assert.deepEqual([...a!.peer.raddr.subarray(0, 4)], [10, 0, 0, 2]);
+  assert.equal(b!.ret, 2 ** 40);
+  assert.equal(b!.comm.toString(), 'sixteen-chars-xx'); // no NUL: all 16 bytes
+  assert.equal(R.eventTgid(buf, 0), 100);
+});
+
+test('sysName maps enum mt_sys to model names', () => {
+  assert.equal(R.sysName(0), 'sendmsg');
+  assert.equal(R.sysName(4), 'msgsnd');
+  assert.equal(R.sysName(13), 'other_recv');
+  assert.equal(R.sysName(14), null);
+});
