@@ -18,6 +18,7 @@ struct task_struct {
 	unsigned long long start_boottime;
 	struct task_struct *group_leader;
 	struct files_struct *files;
+	char comm[16];
 } __CORE;
 
 struct in6_addr {

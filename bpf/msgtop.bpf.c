@@ -50,6 +50,13 @@ struct {
 } counters SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mt_proc_key);
+	__type(value, struct mt_proc);
+} procs SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_errno_key);
@@ -295,6 +302,22 @@ static __always_inline void fill_peer(struct mt_peer *p, const struct op *op, st
 		peer_from_user(p, op->uaddr, op->ualen);
 }
 
+/* Once per process (its first counted message): name it for user space. */
+static __always_inline void note_proc(struct task_struct *task, const struct mt_key *key)
+{
+	struct mt_proc_key pk = { .tgid = key->tgid, .start_ns = key->start_ns };
+	struct mt_proc v = {
+		.cgroup_id = bpf_get_current_cgroup_id(),
+		.uid = (__u32)bpf_get_current_uid_gid(),
+	};
+	long rc;
+
+	bpf_probe_read_kernel_str(v.comm, sizeof(v.comm), task->group_leader->comm);
+	rc = bpf_map_update_elem(&procs, &pk, &v, BPF_NOEXIST);
+	if (rc == -E2BIG || rc == -ENOMEM)
+		stat_inc(MT_STAT_PROC_FULL);
+}
+
 struct size_loop {
 	__u64 vec;
 	__u64 bytes;
@@ -339,7 +362,11 @@ static __always_inline void account(struct op *op)
 		op->bytes = s.bytes;
 	}
 
-	c = lookup_or_init(&counters, &key, &zero, MT_STAT_COUNTER_FULL);
+	c = bpf_map_lookup_elem(&counters, &key);
+	if (!c) {
+		note_proc(task, &key);
+		c = lookup_or_init(&counters, &key, &zero, MT_STAT_COUNTER_FULL);
+	}
 	if (c) {
 		c->calls += op->calls;
 		c->messages += op->messages;

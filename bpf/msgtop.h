@@ -54,6 +54,7 @@ enum mt_stat {
 	MT_STAT_ERRNO_FULL = 3, /* errnos map insert failed */
 	MT_STAT_DETAIL_FULL = 4, /* threads/peers/sizes insert failed */
 	MT_STAT_STATE_LOST = 5, /* per-task state unavailable: call not counted */
+	MT_STAT_PROC_FULL = 6, /* procs map insert failed */
 	MT_STAT_COUNT = 8,
 };
 
@@ -71,6 +72,21 @@ struct mt_counts {
 	__u64 messages;
 	__u64 bytes;
 	__u64 errors;
+};
+
+/* What the kernel knew of a process when it was first counted, so one that
+ * exits before user space looks at /proc still has a name. */
+struct mt_proc_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start_ns;
+};
+
+struct mt_proc {
+	char comm[MT_COMM_LEN]; /* the group leader's */
+	__u64 cgroup_id;
+	__u32 uid;
+	__u32 pad;
 };
 
 struct mt_errno_key {

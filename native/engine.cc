@@ -57,6 +57,7 @@ public:
 					   InstanceMethod("clearDetail", &Engine::ClearDetail),
 					   InstanceMethod("forget", &Engine::Forget),
 					   InstanceMethod("readCounters", &Engine::ReadCounters),
+					   InstanceMethod("readProcs", &Engine::ReadProcs),
 					   InstanceMethod("readErrnos", &Engine::ReadErrnos),
 					   InstanceMethod("readThreads", &Engine::ReadThreads),
 					   InstanceMethod("readPeers", &Engine::ReadPeers),
@@ -84,9 +85,9 @@ public:
 			Napi::Error::New(env, why("cannot open the BPF object", errno)).ThrowAsJavaScriptException();
 			return;
 		}
-		if (opts.Has("ringbufBytes"))
+		if (opts.Get("ringbufBytes").IsNumber())
 			bpf_map__set_max_entries(skel_->maps.events, opts.Get("ringbufBytes").As<Napi::Number>().Uint32Value());
-		if (opts.Has("counterEntries")) {
+		if (opts.Get("counterEntries").IsNumber()) {
 			uint32_t n = opts.Get("counterEntries").As<Napi::Number>().Uint32Value();
 			bpf_map__set_max_entries(skel_->maps.counters, n);
 			bpf_map__set_max_entries(skel_->maps.errnos, n);
@@ -99,7 +100,7 @@ public:
 			return;
 		}
 		// Kernel-side run time of our programs, so msgtop can show its cost.
-		if (!opts.Has("bpfStats") || opts.Get("bpfStats").ToBoolean())
+		if (!opts.Get("bpfStats").IsBoolean() || opts.Get("bpfStats").ToBoolean())
 			stats_fd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	}
 
@@ -233,6 +234,8 @@ private:
 
 		if (!Ready(info))
 			return info.Env().Undefined();
+		mt_proc_key pk = {tgid, 0, start};
+		bpf_map_delete_elem(bpf_map__fd(skel_->maps.procs), &pk);
 		for (uint32_t sys = 0; sys < MT_SYS_COUNT; sys++) {
 			mt_key k = {tgid, sys, start};
 			bpf_map_delete_elem(bpf_map__fd(skel_->maps.counters), &k);
@@ -245,7 +248,8 @@ private:
 		return info.Env().Undefined();
 	}
 
-	Napi::Value ReadMap(const Napi::CallbackInfo &info, bpf_map *map, size_t key_size, size_t value_size)
+	Napi::Value ReadMap(const Napi::CallbackInfo &info, bpf_map *map, size_t key_size, size_t value_size,
+			    bool percpu = true)
 	{
 		Napi::Env env = info.Env();
 		std::vector<uint8_t> out;
@@ -253,7 +257,8 @@ private:
 
 		if (!Ready(info))
 			return env.Undefined();
-		err = read_percpu_hash(bpf_map__fd(map), key_size, value_size, out);
+		err = percpu ? read_percpu_hash(bpf_map__fd(map), key_size, value_size, out)
+			     : read_hash(bpf_map__fd(map), key_size, value_size, out);
 		if (err < 0) {
 			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
 			return env.Undefined();
@@ -264,6 +269,10 @@ private:
 	Napi::Value ReadCounters(const Napi::CallbackInfo &info)
 	{
 		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts));
+	}
+	Napi::Value ReadProcs(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.procs : nullptr, sizeof(mt_proc_key), sizeof(mt_proc), false);
 	}
 	Napi::Value ReadErrnos(const Napi::CallbackInfo &info)
 	{

@@ -16,12 +16,12 @@ int ncpus()
 	return n;
 }
 
-// values holds `count` entries of ncpus slots, each slot round8(value_size).
+// values holds `count` entries of n slots (n CPUs, or 1 for a plain map),
+// each slot round8(value_size); slots are summed field by field.
 void append_summed(std::vector<uint8_t> &out, const uint8_t *keys, const uint8_t *values, uint32_t count,
-		   size_t key_size, size_t value_size)
+		   size_t key_size, size_t value_size, int n)
 {
 	const size_t stride = round8(value_size), fields = value_size / 8;
-	const int n = ncpus();
 
 	for (uint32_t i = 0; i < count; i++) {
 		out.insert(out.end(), keys + i * key_size, keys + (i + 1) * key_size);
@@ -37,30 +37,28 @@ void append_summed(std::vector<uint8_t> &out, const uint8_t *keys, const uint8_t
 	}
 }
 
-int read_by_next_key(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out)
+int read_by_next_key(int fd, size_t key_size, size_t value_size, int n, std::vector<uint8_t> &out)
 {
-	std::vector<uint8_t> key(key_size), next(key_size), value(round8(value_size) * ncpus());
+	std::vector<uint8_t> key(key_size), next(key_size), value(round8(value_size) * n);
 	const void *prev = nullptr;
 
 	while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
 		if (bpf_map_lookup_elem(fd, next.data(), value.data()) == 0)
-			append_summed(out, next.data(), value.data(), 1, key_size, value_size);
+			append_summed(out, next.data(), value.data(), 1, key_size, value_size, n);
 		key.swap(next);
 		prev = key.data();
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
 
-} // namespace
-
-int read_percpu_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out)
+int read_all(int fd, size_t key_size, size_t value_size, int n, std::vector<uint8_t> &out)
 {
 	uint32_t batch = 256;
 	uint64_t token = 0; // opaque position: a bucket index for hash maps
 	bool first = true;
 
 	for (;;) {
-		std::vector<uint8_t> keys(batch * key_size), values(size_t(batch) * round8(value_size) * ncpus());
+		std::vector<uint8_t> keys(batch * key_size), values(size_t(batch) * round8(value_size) * n);
 		uint32_t count = batch;
 		int err = bpf_map_lookup_batch(fd, first ? nullptr : &token, &token, keys.data(), values.data(), &count,
 					       nullptr);
@@ -71,14 +69,26 @@ int read_percpu_hash(int fd, size_t key_size, size_t value_size, std::vector<uin
 				continue;
 			}
 			if (-err == EINVAL && first)
-				return read_by_next_key(fd, key_size, value_size, out);
+				return read_by_next_key(fd, key_size, value_size, n, out);
 			return err;
 		}
-		append_summed(out, keys.data(), values.data(), count, key_size, value_size);
+		append_summed(out, keys.data(), values.data(), count, key_size, value_size, n);
 		if (err < 0) // ENOENT: that was the last batch
 			return 0;
 		first = false;
 	}
+}
+
+} // namespace
+
+int read_percpu_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out)
+{
+	return read_all(fd, key_size, value_size, ncpus(), out);
+}
+
+int read_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out)
+{
+	return read_all(fd, key_size, value_size, 1, out);
 }
 
 int read_percpu_u64(int fd, uint32_t index, uint64_t *sum)

@@ -11,6 +11,9 @@
 // get_next_key where the kernel lacks batch ops. Returns 0 or -errno.
 int read_percpu_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out);
 
+// The same for a plain hash: values are copied as they are.
+int read_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &out);
+
 // Sums one u64 slot of a per-CPU array across CPUs.
 int read_percpu_u64(int fd, uint32_t index, uint64_t *sum);
 
