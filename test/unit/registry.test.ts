@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupV2Path, containerId } from '../../src/data/container.js';
 import { parseStat, Registry, startTicks } from '../../src/data/registry.js';
+import { fakeProc, NS } from './fakeproc.js';
 
 const HEX = 'a1b2c3d4e5f6'.padEnd(64, '0');
 
@@ -53,34 +53,6 @@ test('the test process itself, from the real /proc', () => {
   assert.notEqual(reg.lookup(process.pid, BigInt(ticks + 1) * 10_000_000n, true).exitedAt, null);
 });
 
-/** A fake /proc with one process; returns helpers to change it. */
-function fakeProc() {
-  const root = mkdtempSync(join(tmpdir(), 'msgtop-proc-'));
-  let clock = 1_000_000;
-  const statLine = (pid: number, comm: string, ticks: number, state = 'S') =>
-    `${pid} (${comm}) ${state} ${Array(18).fill('0').join(' ')} ${ticks} 0 0\n`;
-  const proc = (pid: number, o: { comm: string; ticks: number; state?: string; cmdline?: string; uid?: number; cgroup?: string }) => {
-    const dir = join(root, String(pid));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'stat'), statLine(pid, o.comm, o.ticks, o.state));
-    writeFileSync(join(dir, 'cmdline'), o.cmdline ?? '');
-    writeFileSync(join(dir, 'status'), `Name:\t${o.comm}\nUid:\t0\t${o.uid ?? 0}\t0\t0\n`);
-    writeFileSync(join(dir, 'cgroup'), `0::${o.cgroup ?? '/'}\n`);
-  };
-  writeFileSync(join(root, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n');
-  const reg = new Registry({ procRoot: root, passwdPath: join(root, 'passwd'), refreshMs: 5000, now: () => clock });
-  return {
-    root,
-    reg,
-    proc,
-    advance: (ms: number) => (clock += ms),
-    now: () => clock,
-    kill: (pid: number) => rmSync(join(root, String(pid)), { recursive: true }),
-    done: () => rmSync(root, { recursive: true, force: true }),
-  };
-}
-
-const NS = (ticks: number) => BigInt(ticks) * 10_000_000n;
 
 test('fake /proc: identity, escaping, user names, container', () => {
   const f = fakeProc();

@@ -1,0 +1,48 @@
+// A fake /proc (and /etc/passwd) in a temp dir, with a Registry over it and
+// a clock the test moves by hand.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from '../../src/data/registry.js';
+
+export interface FakeProcSpec {
+  comm: string;
+  ticks: number;
+  state?: string;
+  cmdline?: string;
+  uid?: number;
+  cgroup?: string;
+}
+
+/** A start time in ns that falls in the given tick. */
+export const NS = (ticks: number): bigint => BigInt(ticks) * 10_000_000n;
+
+export function fakeProc() {
+  const root = mkdtempSync(join(tmpdir(), 'msgtop-proc-'));
+  let clock = 1_000_000;
+  const statLine = (pid: number, comm: string, ticks: number, state: string) =>
+    `${pid} (${comm}) ${state} ${Array(18).fill('0').join(' ')} ${ticks} 0 0\n`;
+  writeFileSync(join(root, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n');
+  const now = () => clock;
+  return {
+    root,
+    reg: new Registry({ procRoot: root, passwdPath: join(root, 'passwd'), refreshMs: 5000, now }),
+    now,
+    advance: (ms: number) => (clock += ms),
+    proc(pid: number, o: FakeProcSpec): void {
+      const dir = join(root, String(pid));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'stat'), statLine(pid, o.comm, o.ticks, o.state ?? 'S'));
+      writeFileSync(join(dir, 'cmdline'), o.cmdline ?? '');
+      writeFileSync(join(dir, 'status'), `Name:\t${o.comm}\nUid:\t0\t${o.uid ?? 0}\t0\t0\n`);
+      writeFileSync(join(dir, 'cgroup'), `0::${o.cgroup ?? '/'}\n`);
+    },
+    thread(pid: number, tid: number, name: string): void {
+      const dir = join(root, String(pid), 'task', String(tid));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'comm'), `${name}\n`);
+    },
+    kill: (pid: number) => rmSync(join(root, String(pid)), { recursive: true }),
+    done: () => rmSync(root, { recursive: true, force: true }),
+  };
+}

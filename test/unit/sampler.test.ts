@@ -1,0 +1,293 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventLog } from '../../src/data/eventlog.js';
+import type { ProcessRow } from '../../src/data/model.js';
+import { Sampler, type SamplerOptions } from '../../src/data/sampler.js';
+import type { RawSnapshot, Source } from '../../src/data/source.js';
+import { counter, errnoRec, event, peerRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
+import { fakeProc, NS } from './fakeproc.js';
+
+const SENDMSG = 0;
+const RECVMSG = 1;
+const SENDMMSG = 2;
+
+/** A kernel stand-in: cumulative maps the test sets, a monotonic clock it moves. */
+class FakeSource implements Source {
+  readonly probes = 'sock' as const;
+  monoNs = 1_000_000_000n;
+  counters = new Map<string, Buffer>();
+  errnos = new Map<string, Buffer>();
+  threads: Buffer[] = [];
+  peers: Buffer[] = [];
+  sizes: Buffer[] = [];
+  stats = new BigUint64Array(8);
+  runTimeNs = 0;
+  forgotten: string[] = [];
+  watched: (number | null)[] = [];
+  emit: (buf: Buffer) => void = () => {};
+
+  set(tgid: number, sys: number, startNs: bigint, c: CountsSpec): void {
+    this.counters.set(`${tgid}:${startNs}:${sys}`, counter(tgid, sys, startNs, c));
+  }
+  setErrno(tgid: number, sys: number, err: number, startNs: bigint, n: number): void {
+    this.errnos.set(`${tgid}:${startNs}:${sys}:${err}`, errnoRec(tgid, sys, err, startNs, n));
+  }
+  tick(sec: number): void {
+    this.monoNs += BigInt(sec * 1e9);
+  }
+  snapshot(): RawSnapshot {
+    return {
+      monoNs: this.monoNs,
+      counters: Buffer.concat([...this.counters.values()]),
+      errnos: Buffer.concat([...this.errnos.values()]),
+      threads: Buffer.concat(this.threads),
+      peers: Buffer.concat(this.peers),
+      sizes: Buffer.concat(this.sizes),
+      stats: this.stats,
+      prog: { runTimeNs: this.runTimeNs, runCount: 0 },
+      probes: 'sock',
+      ipc: { mode: 'auto', tracing: false, since: null },
+    };
+  }
+  onEvents(cb: (buf: Buffer) => void): void {
+    this.emit = cb;
+  }
+  watch(tgid: number | null): void {
+    this.watched.push(tgid);
+  }
+  setGlobalEvents(): void {}
+  forget(tgid: number, startNs: bigint): void {
+    this.forgotten.push(`${tgid}:${startNs}`);
+    for (const m of [this.counters, this.errnos]) {
+      for (const k of m.keys()) if (k.startsWith(`${tgid}:${startNs}:`)) m.delete(k);
+    }
+  }
+  close(): void {}
+}
+
+function setup(opts: SamplerOptions = {}) {
+  const f = fakeProc();
+  const src = new FakeSource();
+  const s = new Sampler(src, { registry: f.reg, now: f.now, events: new EventLog({ offsetNs: 0n }), ...opts });
+  /** Move both clocks, then sample. */
+  const step = (sec: number) => {
+    src.tick(sec);
+    f.advance(sec * 1000);
+    return s.sample();
+  };
+  return { f, src, s, step };
+}
+
+const byPid = (rows: ProcessRow[], pid: number) => rows.find((r) => r.pid === pid)!;
+
+test('totals since attach, rates over the last interval, send/recv split', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'dnsmasq', ticks: 50, cmdline: 'dnsmasq\0-k\0' });
+  src.set(10, SENDMSG, NS(50), { calls: 10, messages: 10, bytes: 1000 });
+  src.set(10, RECVMSG, NS(50), { calls: 12, messages: 10, bytes: 500, errors: 2 });
+
+  let m = s.sample();
+  let p = byPid(m.processes, 10);
+  assert.equal(p.key, '10:50');
+  assert.equal(p.comm, 'dnsmasq');
+  assert.equal(p.cmdline, 'dnsmasq -k');
+  assert.deepEqual(p.send.total, { calls: 10, messages: 10, bytes: 1000, errors: 0 });
+  assert.deepEqual(p.recv.total, { calls: 12, messages: 10, bytes: 500, errors: 2 });
+  assert.deepEqual(p.send.rate, { calls: 0, messages: 0, bytes: 0, errors: 0 }, 'no rate without a previous sample');
+  assert.deepEqual(Object.keys(p.syscalls), ['sendmsg', 'recvmsg']);
+  assert.equal(m.intervalMs, 0);
+
+  src.set(10, SENDMSG, NS(50), { calls: 30, messages: 30, bytes: 3000 });
+  src.set(10, SENDMMSG, NS(50), { calls: 1, messages: 8, bytes: 800 });
+  m = step(2);
+  p = byPid(m.processes, 10);
+  assert.equal(m.intervalMs, 2000);
+  assert.deepEqual(p.syscalls.sendmsg, {
+    total: { calls: 30, messages: 30, bytes: 3000, errors: 0 },
+    rate: { calls: 10, messages: 10, bytes: 1000, errors: 0 },
+  });
+  assert.deepEqual(p.syscalls.sendmmsg!.rate, { calls: 0.5, messages: 4, bytes: 400, errors: 0 });
+  assert.deepEqual(p.syscalls.recvmsg!.rate, { calls: 0, messages: 0, bytes: 0, errors: 0 });
+  assert.deepEqual(p.send.total, { calls: 31, messages: 38, bytes: 3800, errors: 0 });
+  assert.equal(p.send.rate.messages, 14);
+  assert.equal(p.recv.rate.messages, 0);
+  assert.deepEqual(p.history, [0, 14]);
+  assert.deepEqual(m.send.total, { calls: 31, messages: 38, bytes: 3800, errors: 0 });
+  assert.equal(m.send.rate.messages, 14);
+  assert.equal(m.recv.total.messages, 10);
+  assert.equal(p.exitedAt, null);
+});
+
+test('a counter that goes away and comes back counts as fresh; nothing goes negative', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'a', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 100, messages: 100 });
+  s.sample();
+  src.set(10, SENDMSG, NS(50), { calls: 5, messages: 5 }); // deleted and re-created in between
+  let p = byPid(step(1).processes, 10);
+  assert.equal(p.send.total.messages, 105);
+  assert.equal(p.send.rate.messages, 5);
+  src.counters.clear();
+  p = byPid(step(1).processes, 10);
+  assert.equal(p.send.total.messages, 105, 'totals survive the key vanishing');
+  assert.equal(p.send.rate.messages, 0);
+  src.set(10, SENDMSG, NS(50), { calls: 3, messages: 3 });
+  p = byPid(step(1).processes, 10);
+  assert.equal(p.send.total.messages, 108);
+  assert.equal(p.send.rate.messages, 3);
+});
+
+test('errnos per process with names, totals and rates', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'a', ticks: 50 });
+  src.set(10, RECVMSG, NS(50), { calls: 4, errors: 4 });
+  src.setErrno(10, RECVMSG, 11, NS(50), 4);
+  s.sample();
+  src.setErrno(10, RECVMSG, 11, NS(50), 10);
+  src.setErrno(10, SENDMSG, 32, NS(50), 1);
+  const p = byPid(step(2).processes, 10);
+  const e = Object.fromEntries(p.errnos.map((x) => [`${x.syscall}/${x.name}`, x]));
+  assert.deepEqual(e['recvmsg/EAGAIN'], { syscall: 'recvmsg', errno: 11, name: 'EAGAIN', total: 10, rate: 3 });
+  assert.deepEqual(e['sendmsg/EPIPE'], { syscall: 'sendmsg', errno: 32, name: 'EPIPE', total: 1, rate: 0.5 });
+});
+
+test('exit: final totals kept, kernel keys forgotten one sample later, dropped after linger', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 10_000 });
+  t.after(f.done);
+  f.proc(10, { comm: 'short', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  s.sample();
+  f.kill(10);
+  let m = step(1); // idle and gone from /proc: exited
+  let p = byPid(m.processes, 10);
+  assert.equal(p.exitedAt, f.now());
+  const exitedAt = f.now();
+  assert.deepEqual(src.forgotten, [], 'not yet: this snapshot may predate the exit');
+  src.set(10, SENDMSG, NS(50), { calls: 2, messages: 2 }); // a last send that raced the exit
+  m = step(1);
+  assert.deepEqual(src.forgotten, [`10:${NS(50)}`]);
+  p = byPid(m.processes, 10);
+  assert.equal(p.send.total.messages, 2);
+  assert.equal(p.comm, 'short');
+  m = step(5);
+  p = byPid(m.processes, 10);
+  assert.equal(p.send.total.messages, 2, 'totals survive the forget');
+  assert.equal(p.exitedAt, exitedAt);
+  m = step(5);
+  assert.equal(m.processes.length, 0, 'gone after the linger time');
+  assert.equal(m.send.total.messages, 2, 'global totals keep the dead');
+  assert.equal(src.forgotten.length, 1);
+});
+
+test('linger Infinity keeps exited processes for the whole run', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: Infinity });
+  t.after(f.done);
+  f.proc(10, { comm: 'short', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  s.sample();
+  f.kill(10);
+  step(1);
+  step(1);
+  const m = step(3600);
+  assert.equal(byPid(m.processes, 10).send.total.messages, 1);
+  assert.deepEqual(src.forgotten, [`10:${NS(50)}`], 'kernel keys freed even so');
+});
+
+test('pid reuse: a new start time is a new process, and the old one has exited', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'old', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 7, messages: 7 });
+  s.sample();
+  f.proc(10, { comm: 'new', ticks: 90 });
+  src.set(10, SENDMSG, NS(90), { calls: 1, messages: 1 });
+  src.set(10, SENDMSG, NS(50), { calls: 8, messages: 8 }); // still active this interval
+  const m = step(1);
+  const old = m.processes.find((r) => r.key === '10:50')!;
+  const neu = m.processes.find((r) => r.key === '10:90')!;
+  assert.notEqual(old.exitedAt, null);
+  assert.equal(old.comm, 'old');
+  assert.equal(old.send.total.messages, 8);
+  assert.equal(neu.exitedAt, null);
+  assert.equal(neu.comm, 'new');
+  assert.equal(neu.send.total.messages, 1);
+  assert.equal(neu.send.rate.messages, 1, 'a new key in a later sample is all new');
+});
+
+test('health, cost, probes and ipc come through', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  src.stats[0] = 3n;
+  src.stats[1] = 1000n;
+  src.stats[5] = 2n;
+  src.runTimeNs = 1_000_000;
+  s.sample();
+  src.runTimeNs = 3_000_000;
+  const m = step(2);
+  assert.deepEqual(m.health, { ringbufDrops: 3, ringbufEvents: 1000, counterMapFull: 0, errnoMapFull: 0, detailMapFull: 0, stateLost: 2 });
+  assert.equal(m.cost.bpfNsPerSec, 1_000_000);
+  assert.ok(m.cost.cpuPercent >= 0);
+  assert.ok(m.cost.rssBytes > 0);
+  assert.equal(m.probes, 'sock');
+  assert.deepEqual(m.ipc, { mode: 'auto', tracing: false, since: null });
+  assert.equal(m.uptimeMs, 2000);
+  assert.equal(m.detail, null);
+});
+
+test('detail for the watched process: threads, peers, sizes, events, history', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'srv', ticks: 50 });
+  f.thread(10, 10, 'srv');
+  f.thread(10, 11, 'worker\x1b');
+  src.set(10, SENDMSG, NS(50), { calls: 2, messages: 2, bytes: 20 });
+  s.sample();
+  s.watch('10:50');
+  assert.deepEqual(src.watched, [10]);
+
+  const udp: PeerSpec = { family: 2, protocol: 17, lport: 53, rport: 999, laddr: [127, 0, 0, 1], raddr: [127, 0, 0, 2] };
+  src.threads = [threadRec(10, 11, SENDMSG, { calls: 4, messages: 4, bytes: 40 }), threadRec(10, 10, RECVMSG, { calls: 1, messages: 1, bytes: 5 }), threadRec(99, 1, 0, { calls: 9 })];
+  src.peers = [peerRec(10, 0, udp, 4, 40), peerRec(10, 1, udp, 1, 5), peerRec(99, 0, udp, 100, 100)];
+  src.sizes = [sizeRec(10, 0, 4, 4), sizeRec(10, 1, 3, 1), sizeRec(99, 0, 1, 50)];
+  src.emit(Buffer.concat([event({ tgid: 10, tid: 11, sys: SENDMSG, ret: 10 }), event({ tgid: 99, sys: SENDMSG })]));
+  src.set(10, SENDMSG, NS(50), { calls: 6, messages: 6, bytes: 60 });
+  let m = step(1);
+  let d = m.detail!;
+  assert.equal(d.key, '10:50');
+  assert.deepEqual(d.threads.map((x) => [x.tid, x.name, x.send.total.messages, x.recv.total.messages]), [
+    [10, 'srv', 0, 1],
+    [11, 'worker\\x1b', 4, 0],
+  ]);
+  assert.equal(d.peers.length, 1);
+  assert.deepEqual(d.peers[0], {
+    family: 'inet',
+    protocol: 'udp',
+    local: '127.0.0.1:53',
+    remote: '127.0.0.2:999',
+    // New since the watch began (the maps were empty): all of it is this interval's.
+    send: { messages: 4, bytes: 40, rate: 4 },
+    recv: { messages: 1, bytes: 5, rate: 1 },
+  });
+  assert.equal(d.sizes.send[4], 4);
+  assert.equal(d.sizes.recv[3], 1);
+  assert.equal(d.sizes.send.reduce((a, b) => a + b), 4);
+  assert.deepEqual(d.events.map((e) => e.pid), [10]);
+  assert.equal(m.events.length, 2, 'the global log has everything');
+  assert.deepEqual(d.history.messages, [0, 4]);
+  assert.deepEqual(d.history.bytes, [0, 40]);
+
+  src.threads = [threadRec(10, 11, SENDMSG, { calls: 10, messages: 10, bytes: 100 })];
+  src.peers = [peerRec(10, 0, udp, 10, 100)];
+  m = step(2);
+  d = m.detail!;
+  assert.equal(d.threads[0]!.send.rate.messages, 3);
+  assert.equal(d.peers[0]!.send.rate, 3);
+  assert.equal(d.peers[0]!.recv.messages, 0);
+
+  s.watch(null);
+  assert.deepEqual(src.watched, [10, null]);
+  assert.equal(step(1).detail, null);
+});
