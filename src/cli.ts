@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Entry point: flags → a source (the live kernel) → a sink (TUI or JSON).
+import { parseOptions, type Options } from './options.js';
+import { UserError } from './data/user-error.js';
+
+async function main(argv: string[]): Promise<number> {
+  const opts: Options = parseOptions(argv);
+  if (!opts.json && !process.stdout.isTTY) {
+    throw new UserError('stdout is not a terminal: use --json for machine-readable output', 2);
+  }
+  // Loaded after the flags are checked so --help and errors stay instant.
+  const { LiveSource } = await import('./data/live.js');
+  const source = new LiveSource({ probes: opts.probes, ipc: opts.ipc, ringbufBytes: opts.ringbufBytes });
+  // BPF links are fds: the kernel detaches them however we exit, but close
+  // early so a signal never leaves them attached while Node winds down.
+  process.on('exit', () => source.close());
+  if (opts.allEvents) source.setGlobalEvents(true);
+  if (opts.json) {
+    const { runJson } = await import('./run-json.js');
+    return runJson(source, opts);
+  }
+  const { runTui } = await import('./run-tui.js');
+  return runTui(source, opts);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      process.stderr.write(`msgtop: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    throw e;
+  },
+);

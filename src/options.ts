@@ -1,0 +1,113 @@
+// Command-line flags: meow parses, this file validates and names them.
+import meow from 'meow';
+import type { IpcMode } from './data/model.js';
+import type { ProbeChoice } from './data/live.js';
+import { UserError } from './data/user-error.js';
+
+const help = `
+  Usage
+    msgtop [options]
+
+  Shows, live, which processes send and receive the most messages through
+  sendmsg, recvmsg, sendmmsg, recvmmsg and msgsnd (plus msgrcv, sendto,
+  recvfrom and socket read/write), counted exactly in the kernel with eBPF.
+  Needs root (or CAP_BPF and CAP_PERFMON).
+
+  Output
+    (none)              the live table (needs a terminal)
+    --json              one JSON object per interval on stdout
+
+  Options
+    --interval SECONDS  refresh interval (default 1; 0.1 to 60)
+    --iterations N      exit after N intervals (default: run until stopped)
+    --pid PID           only this process (repeatable)
+    --comm NAME         only processes whose command name contains NAME
+    --container ID      only processes of this container (id prefix)
+    --filter TEXT       start with this fuzzy filter (live table)
+    --probes MODE       auto | sock | syscalls (default auto: the socket-layer
+                        tracepoints, which do not slow other syscalls; else the
+                        syscall tracepoints)
+    --ipc MODE          auto | always | off: trace msgsnd/msgrcv; auto attaches
+                        only while SysV message queues exist (default auto)
+    --all-events        record events for every process, not only the one
+                        drilled into
+    --ringbuf-kb N      event ring buffer size in KiB, a power of two >= 4
+                        (default 4096)
+    --linger SECONDS    keep exited processes in the table this long (default 60)
+
+  Examples
+    sudo msgtop
+    sudo msgtop --comm nginx --interval 2
+    sudo msgtop --json --iterations 5 --pid 1234
+    sudo msgtop --probes syscalls --ipc always
+`;
+
+export interface Options {
+  json: boolean;
+  intervalMs: number;
+  iterations: number | null;
+  pids: number[];
+  comm: string | null;
+  container: string | null;
+  filter: string | null;
+  probes: ProbeChoice;
+  ipc: IpcMode;
+  allEvents: boolean;
+  ringbufBytes: number;
+  lingerMs: number;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`--${flag} must be one of ${allowed.join(', ')}, not "${value}"`, 2);
+}
+
+function number(flag: string, value: number | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new UserError(`--${flag} must be a number from ${min} to ${max}`, 2);
+  }
+  return value;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const cli = meow(help, {
+    importMeta: import.meta,
+    argv,
+    allowUnknownFlags: false,
+    flags: {
+      json: { type: 'boolean', default: false },
+      interval: { type: 'number' },
+      iterations: { type: 'number' },
+      pid: { type: 'number', isMultiple: true },
+      comm: { type: 'string' },
+      container: { type: 'string' },
+      filter: { type: 'string' },
+      probes: { type: 'string', default: 'auto' },
+      ipc: { type: 'string', default: 'auto' },
+      allEvents: { type: 'boolean', default: false },
+      ringbufKb: { type: 'number' },
+      linger: { type: 'number' },
+    },
+  });
+  if (cli.input.length > 0) throw new UserError(`unexpected argument "${cli.input[0]}"; see msgtop --help`, 2);
+  const f = cli.flags;
+  const ringKb = number('ringbuf-kb', f.ringbufKb, 4, 1 << 20) ?? 4096;
+  if ((ringKb & (ringKb - 1)) !== 0) throw new UserError('--ringbuf-kb must be a power of two', 2);
+  const iterations = number('iterations', f.iterations, 1, Number.MAX_SAFE_INTEGER);
+  for (const pid of f.pid ?? []) number('pid', pid, 1, 2 ** 22);
+  return {
+    json: f.json,
+    intervalMs: Math.round((number('interval', f.interval, 0.1, 60) ?? 1) * 1000),
+    iterations: iterations === undefined ? null : Math.floor(iterations),
+    pids: f.pid ?? [],
+    comm: f.comm ?? null,
+    container: f.container ?? null,
+    filter: f.filter ?? null,
+    probes: oneOf('probes', f.probes, ['auto', 'sock', 'syscalls'] as const),
+    ipc: oneOf('ipc', f.ipc, ['auto', 'always', 'off'] as const),
+    allEvents: f.allEvents,
+    ringbufBytes: ringKb * 1024,
+    lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
+  };
+}

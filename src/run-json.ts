@@ -1,0 +1,34 @@
+// `msgtop --json`: one JSON object per interval on stdout.
+import { jsonLine } from './data/json.js';
+import type { Model } from './data/model.js';
+import { Sampler } from './data/sampler.js';
+import type { Source } from './data/source.js';
+import type { Options } from './options.js';
+import { presetMatches } from './preset.js';
+
+export function runJson(source: Source, opts: Options): Promise<number> {
+  // Exited processes stay in every line: totals must survive an exit.
+  const sampler = new Sampler(source, { lingerMs: Infinity });
+  const keep = presetMatches(opts);
+  let printed = 0;
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | null = null;
+    const finish = (): void => {
+      if (timer) clearTimeout(timer);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, finish);
+      source.close();
+      resolve(0);
+    };
+    const tick = (): void => {
+      const m = sampler.sample();
+      if (opts.iterations !== null && printed >= opts.iterations) return finish();
+      const out: Model = { ...m, processes: m.processes.filter(keep) };
+      process.stdout.write(jsonLine(out) + '\n');
+      printed++;
+      timer = setTimeout(tick, opts.intervalMs);
+    };
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, finish);
+    sampler.sample(); // baseline at attach; the first line comes one interval later
+    timer = setTimeout(tick, opts.intervalMs);
+  });
+}

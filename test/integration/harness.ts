@@ -1,0 +1,128 @@
+// Runs the real msgtop (--json) and the workload generator as child
+// processes, and ends only the processes it started, by PID.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const cli = join(root, 'dist', 'src', 'cli.js');
+export const msggen = join(root, 'test', 'workload', 'msggen');
+
+export interface Counts {
+  calls: number;
+  messages: number;
+  bytes: number;
+  errors: number;
+}
+
+export interface JsonProcess {
+  pid: number;
+  comm: string;
+  exited: boolean;
+  syscalls: Record<string, Counts>;
+  errnos: Record<string, Record<string, number>>;
+}
+
+export interface JsonLine {
+  ts: number;
+  interval_ms: number;
+  probes: string;
+  ipc: { mode: string; tracing: boolean };
+  drops: Record<string, number>;
+  events?: { submitted: number; delivered: number };
+  processes: JsonProcess[];
+}
+
+/** A running `msgtop --json`; lines arrive as parsed objects. */
+export class Msgtop {
+  readonly child: ChildProcess;
+  readonly lines: JsonLine[] = [];
+  private waiters: (() => void)[] = [];
+  stderr = '';
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [cli, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: this.child.stdout! }).on('line', (l) => {
+      this.lines.push(JSON.parse(l) as JsonLine);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.child.on('exit', () => this.waiters.splice(0).forEach((w) => w()));
+  }
+
+  /** Resolves once `n` more lines have arrived after the current ones. */
+  async next(n = 1, timeoutMs = 15000): Promise<JsonLine> {
+    const want = this.lines.length + n;
+    const deadline = Date.now() + timeoutMs;
+    while (this.lines.length < want) {
+      if (this.child.exitCode !== null) throw new Error(`msgtop exited (${this.child.exitCode}): ${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`no output from msgtop within ${timeoutMs} ms: ${this.stderr}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    return this.lines[this.lines.length - 1]!;
+  }
+
+  /** SIGINT and wait for a clean exit; returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const done = new Promise<number | null>((r) => this.child.on('exit', (code) => r(code)));
+    this.child.kill('SIGINT');
+    return done;
+  }
+}
+
+export interface GenResult {
+  pid: number;
+  elapsed_ns: number;
+  ops: Record<string, Counts>;
+  errnos: Record<string, number>;
+  /** Bytes of this result line as written, newline included. */
+  outBytes: number;
+}
+
+/** Runs msggen to completion and returns its result lines (one per worker). */
+export function runGen(args: string[]): GenResult[] {
+  const r = spawnSync(msggen, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`msggen ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => ({ ...(JSON.parse(l) as GenResult), outBytes: Buffer.byteLength(l) + 1 }));
+}
+
+export function findProcess(line: JsonLine, pid: number): JsonProcess {
+  const p = line.processes.find((x) => x.pid === pid);
+  if (!p) throw new Error(`pid ${pid} not in msgtop output (${line.processes.length} processes)`);
+  return p;
+}
+
+/** Waits for msgtop to have read the maps twice after the workload ended. */
+export async function settle(m: Msgtop): Promise<JsonLine> {
+  return m.next(2);
+}
+
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_)/;
+
+/** Names of loaded BPF programs that look like msgtop's. */
+export function msgtopProgsLoaded(): string[] {
+  const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bpftool prog list failed: ${r.stderr}`);
+  const progs = JSON.parse(r.stdout) as { name?: string }[];
+  return progs.map((p) => p.name ?? '').filter((n) => OUR_PROGS.test(n));
+}
+
+export function startProcess(cmd: string, args: string[]): ChildProcess {
+  return spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const done = new Promise<void>((r) => p.on('exit', () => r()));
+  p.kill(signal);
+  await done;
+}
