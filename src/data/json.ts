@@ -1,12 +1,13 @@
 // `msgtop --json`: one line per interval. Keys are built in a fixed order so
 // successive lines diff cleanly; counts are cumulative since attach.
-import { SYSCALLS, type Model, type ProcessRow } from './model.js';
+import { isZero } from './counts.js';
+import { SYSCALLS, type Counts, type Model, type ProcessRow } from './model.js';
 
-function syscalls(p: ProcessRow): Record<string, { calls: number; messages: number; bytes: number; errors: number }> {
-  const out: Record<string, { calls: number; messages: number; bytes: number; errors: number }> = {};
+function syscalls(p: ProcessRow): Record<string, Counts> {
+  const out: Record<string, Counts> = {};
   for (const name of SYSCALLS) {
     const t = p.syscalls[name]?.total;
-    if (!t || (t.calls === 0 && t.messages === 0 && t.bytes === 0 && t.errors === 0)) continue;
+    if (!t || isZero(t)) continue;
     out[name] = { calls: t.calls, messages: t.messages, bytes: t.bytes, errors: t.errors };
   }
   return out;

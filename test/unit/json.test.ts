@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsonLine } from '../../src/data/json.js';
+import type { Counts, Model, ProcessRow, Stat } from '../../src/data/model.js';
+
+const c = (calls: number, messages = calls, bytes = 0, errors = 0): Counts => ({ calls, messages, bytes, errors });
+const st = (total: Counts): Stat => ({ total, rate: c(0) });
+
+function proc(pid: number, startTicks: number, over: Partial<ProcessRow> = {}): ProcessRow {
+  return {
+    key: `${pid}:${startTicks}`,
+    pid,
+    startTicks,
+    comm: 'c',
+    cmdline: 'c -x',
+    user: 'root',
+    uid: 0,
+    container: null,
+    cgroup: '/',
+    exitedAt: null,
+    send: st(c(0)),
+    recv: st(c(0)),
+    syscalls: {},
+    errnos: [],
+    history: [],
+    ...over,
+  };
+}
+
+const model = (processes: ProcessRow[]): Model => ({
+  ts: 1_700_000_000_000,
+  intervalMs: 1000,
+  host: 'h',
+  kernel: '6.18',
+  probes: 'sock',
+  ipc: { mode: 'auto', tracing: true, since: 5 },
+  uptimeMs: 1,
+  health: { ringbufDrops: 1, ringbufEvents: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6 },
+  cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0 },
+  send: st(c(0)),
+  recv: st(c(0)),
+  processes,
+  detail: null,
+  events: [],
+});
+
+test('one line, fixed key order, cumulative counts of active syscalls only', () => {
+  const line = jsonLine(
+    model([
+      proc(20, 7, {
+        exitedAt: 123,
+        container: 'abcdef012345',
+        syscalls: { recvmsg: st(c(3, 3, 30, 1)), sendmsg: st(c(2, 2, 20)), msgsnd: st(c(0)) },
+        errnos: [
+          { syscall: 'recvmsg', errno: 11, name: 'EAGAIN', total: 1, rate: 0 },
+          { syscall: 'sendmsg', errno: 32, name: 'EPIPE', total: 4, rate: 1 },
+          { syscall: 'recvmsg', errno: 4, name: 'EINTR', total: 2, rate: 0 },
+        ],
+      }),
+      proc(10, 9),
+    ]),
+  );
+  assert.ok(!line.includes('\n'));
+  const o = JSON.parse(line);
+  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'ipc', 'drops', 'processes']);
+  assert.deepEqual(o.ipc, { mode: 'auto', tracing: true });
+  assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6 });
+  assert.deepEqual(
+    o.processes.map((p: { pid: number }) => p.pid),
+    [10, 20],
+  );
+  const p = o.processes[1];
+  assert.deepEqual(Object.keys(p), ['pid', 'start_ticks', 'comm', 'cmdline', 'user', 'container', 'exited', 'syscalls', 'errnos']);
+  assert.equal(p.exited, true);
+  assert.equal(p.container, 'abcdef012345');
+  assert.equal(o.processes[0].container, null);
+  assert.deepEqual(Object.keys(p.syscalls), ['sendmsg', 'recvmsg']);
+  assert.deepEqual(p.syscalls.recvmsg, { calls: 3, messages: 3, bytes: 30, errors: 1 });
+  assert.deepEqual(p.errnos, { sendmsg: { EPIPE: 4 }, recvmsg: { EAGAIN: 1, EINTR: 2 } });
+  assert.deepEqual(Object.keys(p.errnos), ['sendmsg', 'recvmsg']);
+  assert.deepEqual(Object.keys(p.errnos.recvmsg), ['EAGAIN', 'EINTR']);
+});
