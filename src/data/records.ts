@@ -140,8 +140,9 @@ export function sysName(id: number): SyscallName | null {
   return SYSCALLS[id] ?? null;
 }
 
+/** u64 → number, exact to 2^53; two u32 reads avoid a BigInt per field. */
 function u64(b: Buffer, off: number): number {
-  return Number(b.readBigUInt64LE(off));
+  return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 0x1_0000_0000;
 }
 
 function records<T>(buf: Buffer, size: number, what: string, one: (off: number) => T): T[] {
@@ -186,11 +187,15 @@ export function decodePeer(b: Buffer, off: number): RawPeer {
 
 export function decodeCounters(buf: Buffer): CounterRec[] {
   const k = L.mt_key;
+  const c = L.mt_counts;
   return records(buf, COUNTER_RECORD, 'counters', (off) => ({
     tgid: buf.readUInt32LE(off + k.tgid),
     sys: buf.readUInt32LE(off + k.sys),
     startNs: buf.readBigUInt64LE(off + k.start_ns),
-    ...counts(buf, off + k.size),
+    calls: u64(buf, off + k.size + c.calls),
+    messages: u64(buf, off + k.size + c.messages),
+    bytes: u64(buf, off + k.size + c.bytes),
+    errors: u64(buf, off + k.size + c.errors),
   }));
 }
 

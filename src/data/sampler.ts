@@ -29,6 +29,8 @@ interface ErrnoAcc {
   err: number;
   total: number;
   delta: number;
+  kernel: number;
+  seen: number;
 }
 
 interface Proc {
@@ -36,10 +38,14 @@ interface Proc {
   startNs: bigint;
   key: string;
   info: ProcInfo | null;
-  /** Per enum mt_sys id. */
+  /** Per enum mt_sys id: our totals, this interval's growth, the kernel's last value. */
   totals: Counts[];
   deltas: Counts[];
-  errnos: Map<string, ErrnoAcc>;
+  kernel: Counts[];
+  /** Sample number each kernel[] value was read in: a gap means the key vanished. */
+  seen: number[];
+  /** By sys << 16 | errno. */
+  errnos: Map<number, ErrnoAcc>;
   history: number[];
   bytesHistory: number[];
   /** Sample number at which the exit was first seen. */
@@ -63,9 +69,8 @@ export class Sampler {
   private readonly host = hostname();
   private readonly kernel = release();
 
-  private procs = new Map<string, Proc>();
-  private counterPrev = new Map<string, Counts>();
-  private errnoPrev = new Map<string, number>();
+  /** By tgid; more than one when a pid was reused. */
+  private procs = new Map<number, Proc[]>();
   private readonly global = { send: zero(), recv: zero() };
   private samples = 0;
   private prevMono: bigint | null = null;
@@ -104,7 +109,7 @@ export class Sampler {
     this.prevMono = snap.monoNs;
 
     const d = { send: zero(), recv: zero() };
-    for (const p of this.procs.values()) p.deltas = [];
+    for (const list of this.procs.values()) for (const p of list) p.deltas = [];
     this.ingestCounters(snap, d);
     this.ingestErrnos(snap);
     addTo(this.global.send, d.send);
@@ -137,8 +142,12 @@ export class Sampler {
   }
 
   private proc(tgid: number, startNs: bigint): Proc {
-    const id = `${tgid}:${startNs}`;
-    let p = this.procs.get(id);
+    let list = this.procs.get(tgid);
+    if (!list) {
+      list = [];
+      this.procs.set(tgid, list);
+    }
+    let p = list.find((x) => x.startNs === startNs);
     if (!p) {
       p = {
         tgid,
@@ -147,83 +156,81 @@ export class Sampler {
         info: null,
         totals: [],
         deltas: [],
+        kernel: [],
+        seen: [],
         errnos: new Map(),
         history: [],
         bytesHistory: [],
         exitSample: null,
         forgotten: false,
       };
-      this.procs.set(id, p);
+      list.push(p);
     }
     return p;
   }
 
   private ingestCounters(snap: RawSnapshot, d: { send: Counts; recv: Counts }): void {
-    const next = new Map<string, Counts>();
     for (const r of decodeCounters(snap.counters)) {
       const name = sysName(r.sys);
       if (name === null) continue;
-      const k = `${r.tgid}:${r.startNs}:${r.sys}`;
-      const inc = delta(r, this.counterPrev.get(k));
-      next.set(k, r);
       const p = this.proc(r.tgid, r.startNs);
+      // A key absent from the last snapshot counts as fresh if it comes back.
+      const prev = p.seen[r.sys] === this.samples - 1 ? p.kernel[r.sys] : undefined;
+      const inc = delta(r, prev);
+      p.kernel[r.sys] = r;
+      p.seen[r.sys] = this.samples;
       addTo((p.totals[r.sys] ??= zero()), inc);
       addTo((p.deltas[r.sys] ??= zero()), inc);
       addTo(isSend(name) ? d.send : d.recv, inc);
     }
-    // Keys absent now are dropped, so if one comes back it counts as fresh.
-    this.counterPrev = next;
   }
 
   private ingestErrnos(snap: RawSnapshot): void {
-    const next = new Map<string, number>();
-    for (const p of this.procs.values()) for (const e of p.errnos.values()) e.delta = 0;
+    for (const list of this.procs.values()) for (const p of list) for (const e of p.errnos.values()) e.delta = 0;
     for (const r of decodeErrnos(snap.errnos)) {
       if (sysName(r.sys) === null) continue;
-      const k = `${r.tgid}:${r.startNs}:${r.sys}:${r.err}`;
-      const inc = delta1(r.count, this.errnoPrev.get(k));
-      next.set(k, r.count);
       const errnos = this.proc(r.tgid, r.startNs).errnos;
-      const ek = `${r.sys}:${r.err}`;
+      const ek = (r.sys << 16) | r.err;
       let e = errnos.get(ek);
       if (!e) {
-        e = { sys: r.sys, err: r.err, total: 0, delta: 0 };
+        e = { sys: r.sys, err: r.err, total: 0, delta: 0, kernel: 0, seen: -1 };
         errnos.set(ek, e);
       }
+      const inc = delta1(r.count, e.seen === this.samples - 1 ? e.kernel : undefined);
+      e.kernel = r.count;
+      e.seen = this.samples;
       e.total += inc;
       e.delta += inc;
     }
-    this.errnoPrev = next;
   }
 
   /** Identify, detect exits, forget and drop; yields the processes to show. */
   private *lifecycle(now: number): Generator<Proc> {
-    // The newest start time per pid: anything older with that pid has exited.
-    const newest = new Map<number, bigint>();
-    for (const p of this.procs.values()) {
-      const n = newest.get(p.tgid);
-      if (n === undefined || p.startNs > n) newest.set(p.tgid, p.startNs);
-    }
-    for (const [id, p] of this.procs) {
-      if (p.info === null || p.info.exitedAt === null) {
-        if (newest.get(p.tgid) !== p.startNs) this.registry.markExited(p.tgid, p.startNs);
-        p.info = this.registry.lookup(p.tgid, p.startNs, p.deltas.some((c) => c && !isZero(c)));
-      }
-      if (p.info.exitedAt !== null) {
-        p.exitSample ??= this.samples;
-        // Forget one sample after the exit was seen: that snapshot was read
-        // after the exit, so it holds every last count.
-        if (!p.forgotten && p.exitSample < this.samples) {
-          this.source.forget(p.tgid, p.startNs);
-          p.forgotten = true;
+    for (const [tgid, list] of this.procs) {
+      // The newest start time for a pid: anything older with that pid has exited.
+      const newest = list.reduce((a, p) => (p.startNs > a ? p.startNs : a), 0n);
+      for (const p of [...list]) {
+        if (p.info === null || p.info.exitedAt === null) {
+          if (p.startNs !== newest) this.registry.markExited(tgid, p.startNs);
+          p.info = this.registry.lookup(tgid, p.startNs, p.deltas.some((c) => c && !isZero(c)));
         }
-        if (p.forgotten && now - p.info.exitedAt >= this.lingerMs) {
-          this.procs.delete(id);
-          this.registry.forget(p.tgid, p.startNs);
-          continue;
+        if (p.info.exitedAt !== null) {
+          p.exitSample ??= this.samples;
+          // Forget one sample after the exit was seen: that snapshot was read
+          // after the exit, so it holds every last count.
+          if (!p.forgotten && p.exitSample < this.samples) {
+            this.source.forget(tgid, p.startNs);
+            p.forgotten = true;
+          }
+          if (p.forgotten && now - p.info.exitedAt >= this.lingerMs) {
+            list.splice(list.indexOf(p), 1);
+            this.registry.forget(tgid, p.startNs);
+            continue;
+          }
         }
+        yield p;
       }
-      yield p;
+      if (list.length === 0) this.procs.delete(tgid);
     }
   }
 
