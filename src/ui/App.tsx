@@ -1,0 +1,183 @@
+// The whole TUI. The CLI renders <App model controls /> and rerenders it
+// with each new Model; everything the user changes lives in UiState here,
+// and requests to the engine go out through Controls only.
+import { Box, Text, useInput, useStdin } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Model } from '../data/model.js';
+import { handleKey, resolveSelection, type Effect, type KeyContext } from './actions.js';
+import { effectiveSort, fitColumns, sortableIds } from './columns.js';
+import type { Controls } from './controls.js';
+import { Footer } from './footer.js';
+import { Header, headerHeight } from './header.js';
+import { Help } from './help.js';
+import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
+import { detailFor, DetailView, paneList } from './panes/detail.js';
+import { Events } from './panes/events.js';
+import { SyscallPicker } from './picker.js';
+import { deriveRows } from './rows.js';
+import { initialState, type UiState } from './state.js';
+import { Table } from './table.js';
+import { NO_COLOR, ThemeContext } from './theme.js';
+import { useTerminalSize } from './useTerminalSize.js';
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 10;
+
+export interface AppProps {
+  model: Model;
+  controls: Controls;
+  initial?: Partial<UiState>;
+  /** Defaults to the NO_COLOR environment variable. */
+  noColor?: boolean;
+}
+
+function run(controls: Controls, e: Effect): void {
+  switch (e.kind) {
+    case 'watch':
+      return controls.watch(e.key);
+    case 'interval':
+      return controls.setIntervalMs(e.ms);
+    case 'global-events':
+      return controls.setGlobalEvents(e.on);
+    case 'quit':
+      return controls.quit();
+  }
+}
+
+export function App(props: AppProps) {
+  const { model, controls } = props;
+  const [ui, setUi] = useState(() => initialState(props.initial));
+  // Paused: keep showing the model captured when space was pressed.
+  const [frozen, setFrozen] = useState<Model | null>(() => (ui.paused ? model : null));
+  const shown = frozen ?? model;
+  const size = useTerminalSize();
+
+  // Key handlers run outside render; refs give them the latest of everything.
+  const uiRef = useRef(ui);
+  const modelRef = useRef(model);
+  modelRef.current = model;
+  const controlsRef = useRef(controls);
+  controlsRef.current = controls;
+
+  // One line short of the terminal: a frame as tall as the screen makes Ink
+  // clear and redraw everything, which flickers over ssh.
+  const height = size.rows - 1;
+  const bodyHeight = Math.max(1, height - headerHeight(ui) - 1);
+  const columns = fitColumns(size.columns, ui);
+  const sortBy = effectiveSort(ui.sortBy, ui);
+  const rows = useMemo(
+    () => deriveRows(shown.processes, ui, sortBy),
+    [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
+  );
+  const selected = resolveSelection(
+    rows.map((r) => r.key),
+    ui,
+  );
+  const detailRow = ui.detailKey === null ? null : (shown.processes.find((p) => p.key === ui.detailKey) ?? null);
+  const detail = detailFor(shown.detail, ui.detailKey);
+
+  const list =
+    ui.view === 'detail'
+      ? paneList(ui.pane, detail, ui.totals)
+      : ui.view === 'events'
+        ? { length: shown.events.length, anchor: 'bottom' as const }
+        : { length: rows.length, anchor: 'top' as const };
+  const ctx = useRef<KeyContext | null>(null);
+  ctx.current = {
+    rows: rows.map((r) => ({ key: r.key, group: r.group })),
+    sortable: sortableIds(columns),
+    pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
+    listLength: list.length,
+    anchor: list.anchor,
+    intervalMs: shown.intervalMs,
+  };
+
+  const dispatch = useCallback((stroke: Stroke) => {
+    const prev = uiRef.current;
+    if (!ctx.current) return;
+    const { state, effects } = handleKey(prev, stroke, ctx.current);
+    uiRef.current = state;
+    setUi(state);
+    if (state.paused !== prev.paused) setFrozen(state.paused ? modelRef.current : null);
+    for (const e of effects) run(controlsRef.current, e);
+  }, []);
+
+  // An initial state may already be drilled in (e.g. a CLI preset).
+  useEffect(() => {
+    const start = uiRef.current;
+    if (start.view === 'detail' && start.detailKey !== null) controlsRef.current.watch(start.detailKey);
+    if (start.view === 'events') controlsRef.current.setGlobalEvents(true);
+  }, []);
+
+  useInput((input, key) => {
+    const stroke = fromInk(input, key);
+    if (stroke) dispatch(stroke);
+  });
+  // Ink's useInput does not say which function key was pressed.
+  const { internal_eventEmitter: inputEvents } = useStdin();
+  useEffect(() => {
+    const onRaw = (raw: string) => {
+      const stroke = decodeFunctionKey(raw);
+      if (stroke) dispatch(stroke);
+    };
+    inputEvents.on('input', onRaw);
+    return () => {
+      inputEvents.off('input', onRaw);
+    };
+  }, [inputEvents, dispatch]);
+
+  const theme = useMemo(() => ({ color: !(props.noColor ?? NO_COLOR) }), [props.noColor]);
+
+  if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
+    return (
+      <Text wrap="wrap">{`Terminal too small (${size.columns}×${size.rows}); msgtop needs ${MIN_COLUMNS}×${MIN_ROWS}. q quits.`}</Text>
+    );
+  }
+
+  const empty =
+    shown.processes.length === 0
+      ? 'no message traffic seen yet'
+      : 'no process matches (Esc clears filters)';
+  let body;
+  if (ui.help) body = <Help height={bodyHeight} />;
+  else if (ui.view === 'detail')
+    body = (
+      <DetailView
+        row={detailRow}
+        detail={detail}
+        pane={ui.pane}
+        totals={ui.totals}
+        scroll={ui.scroll}
+        width={size.columns}
+        height={bodyHeight}
+      />
+    );
+  else if (ui.view === 'events')
+    body = <Events events={shown.events} global scroll={ui.scroll} width={size.columns} height={bodyHeight} />;
+  else if (ui.view === 'pick-syscall') body = <SyscallPicker processes={shown.processes} index={ui.pickIndex} height={bodyHeight} />;
+  else
+    body = (
+      <Table
+        rows={rows}
+        columns={columns}
+        selected={selected}
+        height={bodyHeight - 1}
+        sortBy={sortBy}
+        sortDesc={ui.sortDesc}
+        totals={ui.totals}
+        emptyText={empty}
+      />
+    );
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={size.columns} height={height} overflow="hidden">
+        <Header model={shown} ui={ui} />
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+          {body}
+        </Box>
+        <Footer ui={ui} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

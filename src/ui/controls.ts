@@ -1,0 +1,11 @@
+// The UI's only way to ask the engine for anything. The UI never does I/O;
+// it calls these and waits for the next Model.
+export interface Controls {
+  /** Keep per-thread/peer/event detail for this process key; null stops. */
+  watch(key: string | null): void;
+  setIntervalMs(ms: number): void;
+  /** Collect recent events for all processes (global events pane). */
+  setGlobalEvents(on: boolean): void;
+  /** The CLI unmounts Ink and restores the terminal. */
+  quit(): void;
+}

@@ -1,0 +1,74 @@
+// A small column grid for the drill-down panes and event lists: fixed-width
+// cells, one growing column, least important columns dropped when narrow.
+// Every cell goes through escapeControl, so a pane cannot forget to.
+import { Box, Text } from 'ink';
+import { escapeControl } from '../data/sanitize.js';
+
+export interface GridColumn<T> {
+  label: string;
+  width: number;
+  /** Right-align (numbers). */
+  right?: boolean;
+  /** Takes a share of the spare width. */
+  grow?: boolean;
+  /** Higher survives longer when space runs out; default keeps it always. */
+  priority?: number;
+  value: (row: T) => string;
+}
+
+interface GridProps<T> {
+  columns: readonly GridColumn<T>[];
+  rows: readonly T[];
+  width: number;
+  /** Lines for rows, excluding the column header. */
+  height: number;
+  /** First row shown. */
+  offset?: number;
+  rowKey: (row: T, index: number) => string;
+  emptyText?: string;
+}
+
+function fit<T>(columns: readonly GridColumn<T>[], width: number): GridColumn<T>[] {
+  const kept = new Set(columns);
+  let used = columns.reduce((n, c) => n + c.width + 1, 0);
+  for (const c of [...columns].sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity))) {
+    if (used <= width || c.priority === undefined) break;
+    kept.delete(c);
+    used -= c.width + 1;
+  }
+  const growers = columns.filter((c) => kept.has(c) && c.grow).length;
+  const extra = growers > 0 ? Math.floor(Math.max(0, width - used) / growers) : 0;
+  return columns.filter((c) => kept.has(c)).map((c) => (c.grow ? { ...c, width: c.width + extra } : c));
+}
+
+export function Grid<T>(props: GridProps<T>) {
+  const cols = fit(props.columns, props.width);
+  const offset = props.offset ?? 0;
+  const visible = props.rows.slice(offset, offset + Math.max(0, props.height));
+  const cellText = (c: GridColumn<T>, text: string) => (c.right ? escapeControl(text).padStart(c.width) : escapeControl(text));
+  return (
+    <Box flexDirection="column">
+      <Box>
+        {cols.map((c) => (
+          <Box key={c.label} width={c.width} marginRight={1}>
+            <Text bold wrap="truncate">
+              {c.right ? c.label.padStart(c.width) : c.label}
+            </Text>
+          </Box>
+        ))}
+      </Box>
+      {visible.length === 0 && props.emptyText !== undefined && <Text dimColor>{props.emptyText}</Text>}
+      {visible.map((row, i) => (
+        <Box key={props.rowKey(row, offset + i)}>
+          {cols.map((c) => (
+            <Box key={c.label} width={c.width} marginRight={1}>
+              <Text wrap="truncate">
+                {cellText(c, c.value(row))}
+              </Text>
+            </Box>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

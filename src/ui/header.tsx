@@ -1,0 +1,77 @@
+// Top of every screen: where we are, how busy the machine is, whether the
+// counts can be trusted (drops, full maps) and what msgtop itself costs.
+import { Box, Text } from 'ink';
+import type { Model } from '../data/model.js';
+import { escapeControl } from '../data/sanitize.js';
+import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
+import type { UiState } from './state.js';
+import { tint, useTheme } from './theme.js';
+
+/** Status tags (pause, totals, filter...) for the optional fourth line. */
+export function headerTags(ui: UiState): string[] {
+  const tags: string[] = [];
+  if (ui.paused) tags.push('PAUSED');
+  if (ui.totals) tags.push('TOTALS');
+  if (ui.groupByContainer) tags.push('by container');
+  if (ui.syscall !== null) tags.push(`syscall ${ui.syscall}`);
+  if (ui.pid !== null) tags.push(`pid=${ui.pid}`);
+  if (ui.comm !== null) tags.push(`comm=${escapeControl(ui.comm)}`);
+  if (ui.container !== null) tags.push(`container=${escapeControl(ui.container)}`);
+  if (ui.filter !== '') tags.push(`filter /${escapeControl(ui.filter)}`);
+  return tags;
+}
+
+export function headerHeight(ui: UiState): number {
+  return headerTags(ui).length > 0 ? 4 : 3;
+}
+
+function Alarm(props: { label: string; value: number }) {
+  const theme = useTheme();
+  const bad = props.value > 0;
+  return (
+    <Text inverse={bad} bold={bad} backgroundColor={bad ? tint(theme, 'red') : undefined}>
+      {`${props.label} ${fmtCount(props.value)}`}
+    </Text>
+  );
+}
+
+export function Header(props: { model: Model; ui: UiState }) {
+  const { model: m, ui } = props;
+  const theme = useTheme();
+  const per = ui.totals ? '' : '/s';
+  const stat = ui.totals ? 'total' : 'rate';
+  const send = m.send[stat];
+  const recv = m.recv[stat];
+  const ipc = m.ipc.tracing ? 'on' : 'off';
+  const h = m.health;
+  const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull;
+  const tags = headerTags(ui);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold color={tint(theme, 'cyan')}>
+          msgtop
+        </Text>
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(m.intervalMs)}  up ${fmtDuration(m.uptimeMs)}`}
+      </Text>
+      <Text wrap="truncate">
+        <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>
+        {`  send ${fmtCount(send.messages)}  recv ${fmtCount(recv.messages)}  in ${fmtBytes(recv.bytes)}${per}  out ${fmtBytes(send.bytes)}${per}  `}
+        <Text color={send.errors + recv.errors > 0 ? tint(theme, 'yellow') : undefined}>{`err${per} ${fmtCount(send.errors + recv.errors)}`}</Text>
+      </Text>
+      <Text wrap="truncate">
+        <Alarm label="drops" value={h.ringbufDrops} />
+        {'  '}
+        <Alarm label="map-full" value={mapFull} />
+        {'  '}
+        <Alarm label="lost" value={h.stateLost} />
+        {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}`}
+      </Text>
+      {tags.length > 0 && (
+        <Text wrap="truncate" bold>
+          {tags.map((t) => `[${t}]`).join(' ')}
+        </Text>
+      )}
+    </Box>
+  );
+}

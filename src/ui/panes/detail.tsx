@@ -1,0 +1,105 @@
+// Drill-down into one process: title, pane tabs, and the chosen pane.
+import { Box, Text } from 'ink';
+import type { Detail, ProcessRow } from '../../data/model.js';
+import { escapeControl } from '../../data/sanitize.js';
+import { PANES, type PaneName } from '../state.js';
+import { Events } from './events.js';
+import { History } from './history.js';
+import { peerList, Peers } from './peers.js';
+import { Sizes } from './sizes.js';
+import { Summary } from './summary.js';
+import { threadList, Threads } from './threads.js';
+import type { PaneProps } from './types.js';
+
+const TITLES: Record<PaneName, string> = {
+  summary: 'Summary',
+  threads: 'Threads',
+  peers: 'Peers',
+  sizes: 'Sizes',
+  history: 'History',
+  events: 'Events',
+};
+
+/** Detail only counts when it is for the process on screen. */
+export function detailFor(detail: Detail | null, key: string | null): Detail | null {
+  return detail !== null && detail.key === key ? detail : null;
+}
+
+/** Length of the scrollable list in a pane, and which end it sticks to. */
+export function paneList(pane: PaneName, detail: Detail | null, totals: boolean): { length: number; anchor: 'top' | 'bottom' } {
+  if (pane === 'threads') return { length: threadList({ detail, totals }).length, anchor: 'top' };
+  if (pane === 'peers') return { length: peerList({ detail }).length, anchor: 'top' };
+  if (pane === 'events') return { length: detail?.events.length ?? 0, anchor: 'bottom' };
+  return { length: 0, anchor: 'top' };
+}
+
+function Tabs(props: { pane: PaneName }) {
+  return (
+    <Text wrap="truncate">
+      {PANES.map((p, i) => (
+        <Text key={p}>
+          {i > 0 ? ' ' : ''}
+          <Text inverse={p === props.pane} bold={p === props.pane}>{` ${i + 1} ${TITLES[p]} `}</Text>
+        </Text>
+      ))}
+      <Text dimColor>{'  Tab/1-6 switch · Esc back'}</Text>
+    </Text>
+  );
+}
+
+function Title(props: { row: ProcessRow }) {
+  const r = props.row;
+  const where = r.container === null ? 'host' : `container ${escapeControl(r.container)}`;
+  return (
+    <Text wrap="truncate" dimColor={r.exitedAt !== null}>
+      <Text bold>{`PID ${r.pid} ${escapeControl(r.comm)}`}</Text>
+      {r.exitedAt !== null ? ' [exited, final totals]' : ''}
+      {`  user ${escapeControl(r.user)}  ${where}  cgroup ${escapeControl(r.cgroup)}  ${escapeControl(r.cmdline)}`}
+    </Text>
+  );
+}
+
+interface DetailViewProps {
+  row: ProcessRow | null;
+  detail: Detail | null;
+  pane: PaneName;
+  totals: boolean;
+  scroll: number;
+  width: number;
+  height: number;
+}
+
+export function DetailView(props: DetailViewProps) {
+  if (props.row === null) {
+    return <Text>This process is no longer reported. Esc goes back.</Text>;
+  }
+  const pane: PaneProps = {
+    row: props.row,
+    detail: props.detail,
+    totals: props.totals,
+    scroll: props.scroll,
+    width: props.width,
+    height: Math.max(1, props.height - 2),
+  };
+  // Everything but Summary comes from per-process detail, which the engine
+  // starts collecting when we call watch().
+  const waiting = props.pane !== 'summary' && props.detail === null;
+  return (
+    <Box flexDirection="column">
+      <Title row={props.row} />
+      <Tabs pane={props.pane} />
+      {waiting ? (
+        <Text dimColor>collecting…</Text>
+      ) : (
+        {
+          summary: <Summary {...pane} />,
+          threads: <Threads {...pane} />,
+          peers: <Peers {...pane} />,
+          sizes: <Sizes {...pane} />,
+          history: <History {...pane} />,
+          events: <Events events={props.detail?.events ?? []} global={false} scroll={props.scroll} width={props.width} height={pane.height} />,
+        }[props.pane]
+      )}
+    </Box>
+  );
+}

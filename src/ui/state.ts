@@ -1,0 +1,100 @@
+// UI state: everything the user changes with keys. Lives in React state
+// inside <App>; the Model stays a prop. Serializable, so the CLI can preset
+// any part of it (--filter/--pid/--comm/--container) via `initial`.
+import type { SyscallName } from '../data/model.js';
+
+export const PANES = ['summary', 'threads', 'peers', 'sizes', 'history', 'events'] as const;
+export type PaneName = (typeof PANES)[number];
+
+/** Sortable table columns (see columns.ts for their rendering). */
+export type ColumnId =
+  | 'pid'
+  | 'user'
+  | 'comm'
+  | 'msgs'
+  | 'send'
+  | 'recv'
+  | 'in'
+  | 'out'
+  | 'err'
+  | 'calls'
+  | 'bytes'
+  | 'sendmsg'
+  | 'recvmsg'
+  | 'sendmmsg'
+  | 'recvmmsg'
+  | 'msgsnd';
+
+export type View =
+  | 'processes' // ranked table
+  | 'detail' // drilled into one process
+  | 'events' // global events pane
+  | 'pick-syscall'; // choosing a syscall for the per-syscall ranking
+
+export interface UiState {
+  view: View;
+  pane: PaneName;
+  /** Selection follows this process key when the ranking changes. */
+  selectedKey: string | null;
+  /** Fallback position when the selected key disappears. */
+  selectedIndex: number;
+  /** The process drilled into (what controls.watch was given). */
+  detailKey: string | null;
+  sortBy: ColumnId;
+  /** true: largest first. */
+  sortDesc: boolean;
+  /** Cumulative totals instead of per-second rates. */
+  totals: boolean;
+  /** Freeze the displayed model; new ones still arrive. */
+  paused: boolean;
+  /** Aggregate rows per container ("host" when none). */
+  groupByContainer: boolean;
+  /** Fuzzy filter text (fuzzysort over comm, cmdline, pid, user, container). */
+  filter: string;
+  /** The filter line is open and receives typed keys. */
+  filterEditing: boolean;
+  /** Exact presets, e.g. from --pid / --comm / --container. */
+  pid: number | null;
+  comm: string | null;
+  /** Container id prefix, or "host" for processes outside containers. */
+  container: string | null;
+  /** Per-syscall ranking: "who calls recvmmsg?". */
+  syscall: SyscallName | null;
+  /** Cursor in the syscall picker. */
+  pickIndex: number;
+  help: boolean;
+  /** Lines scrolled up from the newest event, or down in other lists. */
+  scroll: number;
+  /** Last interval asked for; null until the user changes it. */
+  intervalMs: number | null;
+}
+
+export const DEFAULT_STATE: UiState = {
+  view: 'processes',
+  pane: 'summary',
+  selectedKey: null,
+  selectedIndex: 0,
+  detailKey: null,
+  sortBy: 'msgs',
+  sortDesc: true,
+  totals: false,
+  paused: false,
+  groupByContainer: false,
+  filter: '',
+  filterEditing: false,
+  pid: null,
+  comm: null,
+  container: null,
+  syscall: null,
+  pickIndex: 0,
+  help: false,
+  scroll: 0,
+  intervalMs: null,
+};
+
+export function initialState(initial?: Partial<UiState>): UiState {
+  return { ...DEFAULT_STATE, ...initial };
+}
+
+/** Refresh interval steps for + and -. */
+export const INTERVAL_STEPS_MS = [500, 1000, 2000, 5000, 10000];

@@ -1,0 +1,99 @@
+import './env.js';
+import { render } from 'ink-testing-library';
+import type { Model } from '../../src/data/model.js';
+import { App } from '../../src/ui/App.js';
+import type { Controls } from '../../src/ui/controls.js';
+import type { UiState } from '../../src/ui/state.js';
+
+export const tick = (ms = 30) => new Promise<void>((r) => setTimeout(r, ms));
+
+// SGR only: anything else in a frame is a bug the hostile tests look for.
+const SGR = /\u001b\[[0-9;]*m/g;
+export function plain(frame: string | undefined): string {
+  return (frame ?? '').replace(SGR, '');
+}
+
+export const KEY = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  home: '\u001b[H',
+  end: '\u001b[F',
+  enter: '\r',
+  escape: '\u001b',
+  backspace: '\u007f',
+  tab: '\t',
+  f1: '\u001bOP',
+  f4: '\u001bOS',
+  f6: '\u001b[17~',
+  f10: '\u001b[21~',
+  ctrlC: '\u0003',
+};
+
+export type Call = [keyof Controls, unknown];
+
+export function recordingControls(): { controls: Controls; calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    controls: {
+      watch: (key) => calls.push(['watch', key]),
+      setIntervalMs: (ms) => calls.push(['setIntervalMs', ms]),
+      setGlobalEvents: (on) => calls.push(['setGlobalEvents', on]),
+      quit: () => calls.push(['quit', null]),
+    },
+  };
+}
+
+interface MountOptions {
+  initial?: Partial<UiState>;
+  columns?: number;
+  rows?: number;
+  noColor?: boolean;
+}
+
+/** Renders <App> at a given terminal size and gives typed helpers around it. */
+export async function mount(model: Model, opt: MountOptions = {}) {
+  const { controls, calls } = recordingControls();
+  const app = render(<App model={model} controls={controls} initial={opt.initial} noColor={opt.noColor} />);
+  const resize = async (columns: number, rows: number) => {
+    // ink-testing-library's stdout is a fixed 100 columns; shadow its getters.
+    Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
+    Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
+    app.stdout.emit('resize');
+    await tick();
+  };
+  // Let the first render and its effects (resize subscription) run.
+  await tick(60);
+  await resize(opt.columns ?? 120, opt.rows ?? 40);
+  return {
+    ...app,
+    calls,
+    resize,
+    frame: () => plain(app.lastFrame()),
+    raw: () => app.lastFrame() ?? '',
+    press: async (...keys: string[]) => {
+      for (const k of keys) {
+        app.stdin.write(k);
+        await tick();
+      }
+    },
+    update: async (m: Model) => {
+      app.rerender(<App model={m} controls={controls} initial={opt.initial} noColor={opt.noColor} />);
+      await tick();
+    },
+  };
+}
+
+/** Data lines of the process table: those starting with a pid (or ×count). */
+export function tableLines(frame: string): string[] {
+  return frame.split('\n').filter((l) => /^\s*(\d+|×\d+)\s/.test(l));
+}
+
+/** comm column of the table lines, in order. */
+export function comms(frame: string): string[] {
+  return tableLines(frame).map((l) => l.trim().split(/\s+/)[2] ?? '');
+}
