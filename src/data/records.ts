@@ -3,7 +3,7 @@
 // us whole records, key then value, with per-CPU values already summed.
 // test/unit/layout.test.ts compiles the header and checks every number here.
 
-import { SYSCALLS, type SyscallName } from './model.js';
+import { SYSCALLS, type Counts, type SyscallName } from './model.js';
 
 export const MT_COMM_LEN = 16;
 export const MT_PATH_LEN = 108;
@@ -72,18 +72,12 @@ export const PEER_RECORD = L.mt_peer_key.size + L.mt_peer_val.size;
 export const SIZE_RECORD = L.mt_size_key.size + U64;
 export const EVENT_RECORD = L.mt_event.size;
 
-export interface CountsRec {
-  calls: number;
-  messages: number;
-  bytes: number;
-  errors: number;
-}
-export interface CounterRec extends CountsRec {
+export interface CounterRec extends Counts {
   tgid: number;
   sys: number;
   startNs: bigint;
 }
-export interface ThreadRec extends CountsRec {
+export interface ThreadRec extends Counts {
   tgid: number;
   tid: number;
   sys: number;
@@ -155,7 +149,7 @@ function records<T>(buf: Buffer, size: number, what: string, one: (off: number) 
   return out;
 }
 
-function counts(b: Buffer, off: number): CountsRec {
+function counts(b: Buffer, off: number): Counts {
   const c = L.mt_counts;
   return {
     calls: u64(b, off + c.calls),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupV2Path, containerId } from '../../src/data/container.js';
 import { parseStat, Registry, startTicks } from '../../src/data/registry.js';
@@ -140,9 +140,8 @@ test('fake /proc: thread names are cached, refreshed and escaped', () => {
   const f = fakeProc();
   try {
     f.proc(100, { comm: 'srv', ticks: 500 });
+    f.thread(100, 101, 'worker\x1b');
     const dir = join(f.root, '100', 'task', '101');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'comm'), 'worker\x1b\n');
     assert.equal(f.reg.threadName(100, 101), 'worker\\x1b');
     writeFileSync(join(dir, 'comm'), 'renamed\n');
     assert.equal(f.reg.threadName(100, 101), 'worker\\x1b');
