@@ -1,0 +1,94 @@
+import { comms, mount, tableLines } from './helpers.js';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeModel } from '../fixtures/synthetic.js';
+
+test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost', async () => {
+  const ui = await mount(makeModel({ processes: 5 }));
+  const f = ui.frame();
+  for (const s of ['db-01', 'kernel 6.18.0', 'probes sock', 'SysV ipc on', 'every 1s', 'up 1h02m']) assert.ok(f.includes(s), s);
+  // 5 processes: sends 100*(5..1) = 1500/s, receives 750/s
+  assert.match(f, /msgs\/s 2\.3k {2}send 1\.5k {2}recv 750/);
+  assert.match(f, /drops 0 {2}map-full 0/);
+  assert.match(f, /bpf 0\.31% of a core, msgtop cpu 1\.20%/);
+  ui.unmount();
+});
+
+test('drops and full maps are highlighted only when non-zero', async () => {
+  const calm = await mount(makeModel());
+  assert.ok(!calm.raw().includes('\u001b[7mdrops'), 'no inverse when zero');
+  calm.unmount();
+  const bad = await mount(makeModel({ health: { ringbufDrops: 12, detailMapFull: 3 } }));
+  assert.match(bad.raw(), /\u001b\[7m[^\n]*drops 12/);
+  assert.match(bad.raw(), /\u001b\[7m[^\n]*map-full 3/);
+  bad.unmount();
+});
+
+test('table ranks processes by messages/s with formatted columns', async () => {
+  const ui = await mount(makeModel({ processes: 5 }));
+  const f = ui.frame();
+  assert.match(f, /PID USER +COMM +MSG\/s▼ +SEND\/s +RECV\/s +IN\/s +OUT\/s +ERR\/s/);
+  assert.deepEqual(comms(f), ['dnsmasq', 'nginx', 'postgres', 'redis-server', 'haproxy']);
+  const first = tableLines(f)[0] ?? '';
+  // 750 msgs/s = 500 sent (200B each) + 250 received (50B each)
+  assert.match(first, /1000 root +dnsmasq +750 +500 +250 +12\.2KiB +97\.7KiB +0/);
+  ui.unmount();
+});
+
+test('selected row is inverse; exited processes are dimmed', async () => {
+  const ui = await mount(makeModel({ processes: 3, overrides: { 2: { exitedAt: 1 } } }));
+  const lines = ui.raw().split('\n');
+  assert.ok(lines.find((l) => l.includes('dnsmasq'))?.includes('\u001b[7m'), 'first row selected');
+  assert.ok(lines.find((l) => l.includes('postgres'))?.includes('\u001b[2m'), 'exited row dim');
+  assert.ok(!lines.find((l) => l.includes('nginx'))?.includes('\u001b[2m'), 'live row not dim');
+  ui.unmount();
+});
+
+test('80x24 keeps the core columns and fits every line', async () => {
+  const ui = await mount(makeModel({ processes: 40 }), { columns: 80, rows: 24 });
+  const f = ui.frame();
+  const lines = f.split('\n');
+  assert.ok(lines.length <= 23, `at most 23 lines, got ${lines.length}`);
+  for (const l of lines) assert.ok([...l].length <= 80, `too wide: ${l}`);
+  assert.match(f, /PID USER +COMM +MSG\/s▼ +SEND\/s +RECV\/s +IN\/s +OUT\/s +ERR\/s/);
+  assert.ok(!f.includes('sendmsg') && !f.includes('HISTORY'), 'per-syscall columns and sparkline dropped');
+  assert.ok(tableLines(f).length >= 15, 'rows fill the screen');
+  ui.unmount();
+});
+
+test('200 columns show per-syscall columns, sparkline, container and cmdline', async () => {
+  const ui = await mount(makeModel({ processes: 3 }), { columns: 200, rows: 30 });
+  const f = ui.frame();
+  assert.match(f, /sendmsg +recvmsg +sendmmsg +recvmmsg +msgsnd HISTORY +CONTAINER +CMDLINE/);
+  assert.match(f, /c0ffee1 +\/usr\/sbin\/nginx --flag=1/);
+  assert.match(f, /[▁▂▃▄▅▆▇█]{5}/);
+  ui.unmount();
+});
+
+test('resize drops columns and shows a clear message when too small', async () => {
+  const ui = await mount(makeModel(), { columns: 200, rows: 30 });
+  assert.ok(ui.frame().includes('recvmmsg'));
+  await ui.resize(100, 30);
+  assert.ok(!ui.frame().includes('recvmmsg'));
+  assert.ok(ui.frame().includes('MSG/s'));
+  await ui.resize(50, 8);
+  assert.match(ui.frame(), /too small \(50×8\).*60×10/);
+  await ui.resize(80, 24);
+  assert.ok(ui.frame().includes('dnsmasq'));
+  ui.unmount();
+});
+
+test('NO_COLOR: no colour codes, still inverse for the selection', async () => {
+  const ui = await mount(makeModel({ health: { ringbufDrops: 1 } }), { noColor: true });
+  const raw = ui.raw();
+  // 30-37/90-97 foreground, 40-47/100-107 background, 38/48 extended
+  assert.doesNotMatch(raw, /\u001b\[(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9]+)*m/);
+  assert.ok(raw.includes('\u001b[7m'));
+  ui.unmount();
+});
+
+test('empty model says so', async () => {
+  const ui = await mount(makeModel({ processes: 0 }));
+  assert.ok(ui.frame().includes('no message traffic seen yet'));
+  ui.unmount();
+});
