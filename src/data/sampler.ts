@@ -70,7 +70,7 @@ export class Sampler {
   private readonly kernel = release();
 
   /** By tgid; more than one when a pid was reused. */
-  private procs = new Map<number, Proc[]>();
+  private readonly procs = new Map<number, Proc[]>();
   private readonly global = { send: zero(), recv: zero() };
   private samples = 0;
   private prevMono: bigint | null = null;
