@@ -66,6 +66,7 @@ struct opts {
 		n_ebadf, n_msgsnd, n_enomsg, n_getppid;
 	unsigned long vlen;
 	unsigned long ipc_delay_ms;
+	unsigned long rate_hz;
 	unsigned long threads, procs;
 	int wait, hold;
 };
@@ -86,6 +87,7 @@ struct worker {
 	struct opstat st[OP_COUNT];
 	unsigned long long errnos[ERRNO_SLOTS + 1]; /* last slot: out of range */
 	struct timespec t0, t1;
+	unsigned long long paced; /* --rate-hz: iterations started */
 	int ran;
 };
 
@@ -133,6 +135,7 @@ static void usage(void)
 "  --enomsg N                 N x msgrcv(IPC_NOWAIT) on the empty queue -> ENOMSG\n"
 "  --ipc-delay-ms MS          sleep MS after msgget (before --wait / first op)\n"
 "  --getppid N                N x syscall(SYS_getppid)\n"
+"  --rate-hz R                at most R iterations per second per thread (sleeps between)\n"
 "  --threads T                run the sequence in T threads (\"msggen-w<i>\")\n"
 "  --procs P                  fork P worker processes\n"
 "  --wait                     print 'ready <pid>' after setup, start on a stdin line\n"
@@ -518,6 +521,29 @@ static int setup(struct worker *w)
 
 /* ---------- the counted sequence ---------- */
 
+/*
+ * --rate-hz: iteration k of a thread (over all its loops) starts no earlier
+ * than t0 + k/R, on an absolute schedule so sleeps do not drift.  Sleeping
+ * uses clock_nanosleep, not a message syscall, so counts stay exact.
+ */
+static void pace(struct worker *w)
+{
+	struct timespec t;
+	unsigned long long ns;
+
+	if (!o.rate_hz)
+		return;
+	ns = w->paced++ * 1000000000ULL / o.rate_hz;
+	t.tv_sec = w->t0.tv_sec + (time_t)(ns / 1000000000ULL);
+	t.tv_nsec = w->t0.tv_nsec + (long)(ns % 1000000000ULL);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
 struct qmsg {
 	long mtype;
 	char mtext[];
@@ -600,6 +626,7 @@ static void run_ops(struct worker *w)
 
 	/* --sendmsg: sendmsg on A, recvmsg on B */
 	for (i = 0; i < o.n_sendmsg; i++) {
+		pace(w);
 		r = sendmsg(w->a, &smh, 0);
 		e = errno;
 		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
@@ -626,6 +653,7 @@ static void run_ops(struct worker *w)
 
 	/* --sendto: sendto on A, recvfrom on B (connected: NULL address) */
 	for (i = 0; i < o.n_sendto; i++) {
+		pace(w);
 		r = sendto(w->a, sbuf, size, 0, NULL, 0);
 		e = errno;
 		rec(w, OP_SENDTO, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
@@ -646,6 +674,7 @@ static void run_ops(struct worker *w)
 
 	/* --mmsg: one sendmmsg of vlen on A, one recvmmsg of vlen on B */
 	for (i = 0; i < o.n_mmsg; i++) {
+		pace(w);
 		unsigned long long bytes = 0;
 		for (k = 0; k < vlen; k++)
 			smv[k].msg_len = 0;
@@ -691,6 +720,7 @@ static void run_ops(struct worker *w)
 
 	/* --eagain: recvmsg(B, MSG_DONTWAIT) on the empty socket */
 	for (i = 0; i < o.n_eagain; i++) {
+		pace(w);
 		memset(&rmh, 0, sizeof rmh);
 		rmh.msg_name = &from;
 		rmh.msg_namelen = sizeof from;
@@ -714,6 +744,7 @@ static void run_ops(struct worker *w)
 		bmh.msg_iov = &biov;
 		bmh.msg_iovlen = 1;
 		for (i = 0; i < o.n_emsgsize; i++) {
+			pace(w);
 			r = sendmsg(w->a, &bmh, 0);
 			e = errno;
 			rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
@@ -728,6 +759,7 @@ static void run_ops(struct worker *w)
 
 	/* --ebadf: sendmsg(-1) */
 	for (i = 0; i < o.n_ebadf; i++) {
+		pace(w);
 		r = sendmsg(-1, &smh, 0);
 		e = errno;
 		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
@@ -740,6 +772,7 @@ static void run_ops(struct worker *w)
 
 	/* --msgsnd: msgsnd then msgrcv, mtype 1, size bytes */
 	for (i = 0; i < o.n_msgsnd; i++) {
+		pace(w);
 		r = msgsnd(w->qid, qs, size, 0);
 		e = errno;
 		rec(w, OP_MSGSND, r, e, 1, r == 0 ? size : 0);
@@ -760,6 +793,7 @@ static void run_ops(struct worker *w)
 
 	/* --enomsg: msgrcv(IPC_NOWAIT) on the empty queue */
 	for (i = 0; i < o.n_enomsg; i++) {
+		pace(w);
 		r = msgrcv(w->qid, qr, size, 0, IPC_NOWAIT);
 		e = errno;
 		rec(w, OP_MSGRCV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
@@ -772,6 +806,7 @@ static void run_ops(struct worker *w)
 
 	/* --getppid: unrelated-syscall loop */
 	for (i = 0; i < o.n_getppid; i++) {
+		pace(w);
 		r = syscall(SYS_getppid);
 		rec(w, OP_GETPPID, r, errno, 0, 0);
 	}
@@ -1013,7 +1048,7 @@ static int run_worker(int go_fd, int hold_fd)
 enum {
 	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
 	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_GETPPID,
-	O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_HELP
+	O_RATE_HZ, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -1031,6 +1066,7 @@ static const struct option longopts[] = {
 	{ "enomsg", required_argument, NULL, O_ENOMSG },
 	{ "ipc-delay-ms", required_argument, NULL, O_IPC_DELAY },
 	{ "getppid", required_argument, NULL, O_GETPPID },
+	{ "rate-hz", required_argument, NULL, O_RATE_HZ },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "procs", required_argument, NULL, O_PROCS },
 	{ "wait", no_argument, NULL, O_WAIT },
@@ -1077,6 +1113,7 @@ static void parse_args(int argc, char **argv)
 		case O_ENOMSG: o.n_enomsg = parse_num(on, optarg, 0, big); break;
 		case O_IPC_DELAY: o.ipc_delay_ms = parse_num(on, optarg, 0, 86400000UL); break;
 		case O_GETPPID: o.n_getppid = parse_num(on, optarg, 0, big); break;
+		case O_RATE_HZ: o.rate_hz = parse_num(on, optarg, 1, 1000000000UL); break;
 		case O_THREADS: o.threads = parse_num(on, optarg, 1, MAX_THREADS); break;
 		case O_PROCS: o.procs = parse_num(on, optarg, 1, MAX_PROCS); break;
 		case O_WAIT: o.wait = 1; break;
