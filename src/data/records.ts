@@ -21,12 +21,15 @@ export const MT_STAT = {
   ERRNO_FULL: 3,
   DETAIL_FULL: 4,
   STATE_LOST: 5,
+  PROC_FULL: 6,
 } as const;
 
 /** sizeof and offsetof of every struct and field decoded below. */
 export const LAYOUT = {
   mt_key: { size: 16, tgid: 0, sys: 4, start_ns: 8 },
   mt_counts: { size: 32, calls: 0, messages: 8, bytes: 16, errors: 24 },
+  mt_proc_key: { size: 16, tgid: 0, start_ns: 8 },
+  mt_proc: { size: 32, comm: 0, cgroup_id: 16, uid: 24 },
   mt_errno_key: { size: 16, tgid: 0, sys: 4, err: 6, start_ns: 8 },
   mt_thread_key: { size: 16, tgid: 0, tid: 4, sys: 8 },
   mt_size_key: { size: 8, tgid: 0, dir: 4, bucket: 6 },
@@ -66,6 +69,7 @@ const L = LAYOUT;
 const U64 = 8;
 
 export const COUNTER_RECORD = L.mt_key.size + L.mt_counts.size;
+export const PROC_RECORD = L.mt_proc_key.size + L.mt_proc.size;
 export const ERRNO_RECORD = L.mt_errno_key.size + U64;
 export const THREAD_RECORD = L.mt_thread_key.size + L.mt_counts.size;
 export const PEER_RECORD = L.mt_peer_key.size + L.mt_peer_val.size;
@@ -81,6 +85,15 @@ export interface ThreadRec extends Counts {
   tgid: number;
   tid: number;
   sys: number;
+}
+/** What the kernel saw of a process when first counting it. */
+export interface ProcRec {
+  tgid: number;
+  startNs: bigint;
+  /** Raw bytes up to the first NUL, not yet escaped. */
+  comm: Buffer;
+  cgroupId: bigint;
+  uid: number;
 }
 export interface ErrnoRec {
   tgid: number;
@@ -163,6 +176,13 @@ function copy(b: Buffer, off: number, len: number): Buffer {
   return Buffer.from(b.subarray(off, off + len));
 }
 
+/** A fixed char[] field, up to its first NUL. */
+function cstr(b: Buffer, off: number, len: number): Buffer {
+  const field = b.subarray(off, off + len);
+  const nul = field.indexOf(0);
+  return Buffer.from(nul < 0 ? field : field.subarray(0, nul));
+}
+
 export function decodePeer(b: Buffer, off: number): RawPeer {
   const p = L.mt_peer;
   const pathLen = Math.min(b.readUInt16LE(off + p.path_len), MT_PATH_LEN);
@@ -190,6 +210,18 @@ export function decodeCounters(buf: Buffer): CounterRec[] {
     messages: u64(buf, off + k.size + c.messages),
     bytes: u64(buf, off + k.size + c.bytes),
     errors: u64(buf, off + k.size + c.errors),
+  }));
+}
+
+export function decodeProcs(buf: Buffer): ProcRec[] {
+  const k = L.mt_proc_key;
+  const v = L.mt_proc;
+  return records(buf, PROC_RECORD, 'procs', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    startNs: buf.readBigUInt64LE(off + k.start_ns),
+    comm: cstr(buf, off + k.size + v.comm, MT_COMM_LEN),
+    cgroupId: buf.readBigUInt64LE(off + k.size + v.cgroup_id),
+    uid: buf.readUInt32LE(off + k.size + v.uid),
   }));
 }
 
@@ -239,8 +271,6 @@ export function decodeSizes(buf: Buffer): SizeRec[] {
 /** One struct mt_event at off. */
 export function decodeEvent(buf: Buffer, off: number): EventRec {
   const e = L.mt_event;
-  const comm = buf.subarray(off + e.comm, off + e.comm + MT_COMM_LEN);
-  const nul = comm.indexOf(0);
   return {
     tsNs: buf.readBigUInt64LE(off + e.ts_ns),
     cgroupId: buf.readBigUInt64LE(off + e.cgroup_id),
@@ -251,7 +281,7 @@ export function decodeEvent(buf: Buffer, off: number): EventRec {
     sys: buf.readUInt32LE(off + e.sys),
     fd: buf.readInt32LE(off + e.fd),
     flags: buf.readUInt32LE(off + e.flags),
-    comm: Buffer.from(nul < 0 ? comm : comm.subarray(0, nul)),
+    comm: cstr(buf, off + e.comm, MT_COMM_LEN),
     peer: decodePeer(buf, off + e.peer),
   };
 }

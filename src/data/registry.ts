@@ -33,6 +33,12 @@ export function startTicks(startNs: bigint): number {
   return Number(startNs / 10_000_000n);
 }
 
+/** What the kernel recorded when it first counted the process. */
+export interface KernelProc {
+  comm: string;
+  uid: number;
+}
+
 interface Stat {
   comm: string;
   state: string;
@@ -87,13 +93,14 @@ export class Registry {
   /**
    * Info for a process seen in the counters. `active` says its counters
    * moved this interval, so it was alive a moment ago and needs no check.
+   * `kernel` names a process already gone from /proc at its first lookup.
    */
-  lookup(pid: number, startNs: bigint, active: boolean): ProcInfo {
+  lookup(pid: number, startNs: bigint, active: boolean, kernel?: KernelProc): ProcInfo {
     const key = `${pid}:${startNs}`;
     const now = this.now();
     const e = this.entries.get(key);
     if (!e) {
-      const info = this.load(pid, startTicks(startNs), now);
+      const info = this.load(pid, startTicks(startNs), now, kernel);
       this.entries.set(key, { info, checkedAt: now });
       return info;
     }
@@ -146,7 +153,7 @@ export class Registry {
     return st;
   }
 
-  private load(pid: number, ticks: number, now: number): ProcInfo {
+  private load(pid: number, ticks: number, now: number, kernel?: KernelProc): ProcInfo {
     const info: ProcInfo = {
       pid,
       startTicks: ticks,
@@ -160,7 +167,10 @@ export class Registry {
     };
     if (pid === 0) return { ...info, comm: '[kernel]', user: this.userName(0), uid: 0 };
     const st = this.stat(pid, ticks);
-    if (!st) return { ...info, exitedAt: now };
+    if (!st) {
+      if (kernel) Object.assign(info, { comm: escapeControl(kernel.comm), uid: kernel.uid, user: this.userName(kernel.uid) });
+      return { ...info, exitedAt: now };
+    }
     info.comm = escapeControl(st.comm);
     info.cmdline = this.cmdline(pid);
     const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(this.read(`${pid}/status`) ?? '');

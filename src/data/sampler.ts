@@ -9,8 +9,8 @@ import { addTo, delta, delta1, isZero, perSec, zero } from './counts.js';
 import { DetailTracker } from './detail.js';
 import { errnoName } from './errno.js';
 import { EventLog } from './eventlog.js';
-import { decodeCounters, decodeErrnos, MT_STAT, sysName } from './records.js';
-import { Registry, startTicks, type ProcInfo } from './registry.js';
+import { decodeCounters, decodeErrnos, decodeProcs, MT_STAT, sysName } from './records.js';
+import { Registry, startTicks, type KernelProc, type ProcInfo } from './registry.js';
 import type { RawSnapshot, Source } from './source.js';
 
 export interface SamplerOptions {
@@ -117,7 +117,7 @@ export class Sampler {
 
     const rows: ProcessRow[] = [];
     let watched: Proc | null = null;
-    for (const p of this.lifecycle(now)) {
+    for (const p of this.lifecycle(now, snap)) {
       rows.push(this.row(p, sec));
       if (p.key === this.detail.watchedKey) watched = p;
     }
@@ -205,14 +205,23 @@ export class Sampler {
   }
 
   /** Identify, detect exits, forget and drop; yields the processes to show. */
-  private *lifecycle(now: number): Generator<Proc> {
+  private *lifecycle(now: number, snap: RawSnapshot): Generator<Proc> {
+    let kernelProcs: Map<string, KernelProc> | null = null;
+    // Decoded only when a process is new this sample.
+    const kernelProc = (tgid: number, startNs: bigint): KernelProc | undefined => {
+      kernelProcs ??= new Map(
+        decodeProcs(snap.procs ?? Buffer.alloc(0)).map((r) => [`${r.tgid}:${r.startNs}`, { comm: r.comm.toString('utf8'), uid: r.uid }]),
+      );
+      return kernelProcs.get(`${tgid}:${startNs}`);
+    };
     for (const [tgid, list] of this.procs) {
       // The newest start time for a pid: anything older with that pid has exited.
       const newest = list.reduce((a, p) => (p.startNs > a ? p.startNs : a), 0n);
       for (const p of [...list]) {
         if (p.info === null || p.info.exitedAt === null) {
           if (p.startNs !== newest) this.registry.markExited(tgid, p.startNs);
-          p.info = this.registry.lookup(tgid, p.startNs, p.deltas.some((c) => c && !isZero(c)));
+          const active = p.deltas.some((c) => c && !isZero(c));
+          p.info = this.registry.lookup(tgid, p.startNs, active, p.info === null ? kernelProc(tgid, p.startNs) : undefined);
         }
         if (p.info.exitedAt !== null) {
           p.exitSample ??= this.samples;

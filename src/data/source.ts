@@ -11,6 +11,11 @@ export interface RawSnapshot {
   threads: Buffer;
   peers: Buffer;
   sizes: Buffer;
+  /**
+   * struct mt_proc_key/mt_proc records: names for processes that exit
+   * before /proc can be read. Absent from sources that predate that map.
+   */
+  procs?: Buffer;
   /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
   stats: BigUint64Array;
   /** Cumulative run time and run count of msgtop's BPF programs. */

@@ -59,6 +59,16 @@ export function counter(tgid: number, sys: number, startNs: bigint, c: CountsSpe
   return Buffer.concat([k, counts(c)]);
 }
 
+export function procRec(tgid: number, startNs: bigint, comm: string, cgroupId: bigint, uid: number): Buffer {
+  const b = Buffer.alloc(48);
+  b.writeUInt32LE(tgid, 0);
+  b.writeBigUInt64LE(startNs, 8);
+  Buffer.from(comm).subarray(0, 16).copy(b, 16);
+  b.writeBigUInt64LE(cgroupId, 32);
+  b.writeUInt32LE(uid, 40);
+  return b;
+}
+
 export function errnoRec(tgid: number, sys: number, err: number, startNs: bigint, count: number): Buffer {
   const k = Buffer.alloc(16);
   k.writeUInt32LE(tgid, 0);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as R from '../../src/data/records.js';
-import { counter, errnoRec, event, peerRec, sizeRec, threadRec } from './build.js';
+import { counter, errnoRec, event, peerRec, procRec, sizeRec, threadRec } from './build.js';
 
 test('decodeCounters reads every record, u64 fields and start_ns', () => {
   const buf = Buffer.concat([
@@ -29,6 +29,19 @@ test('decodeErrnos, decodeThreads, decodeSizes', () => {
     { tgid: 9, dir: 0, bucket: 0, count: 5 },
     { tgid: 9, dir: 1, bucket: 31, count: 6 },
   ]);
+});
+
+test('decodeProcs: kernel-side comm, cgroup id and uid', () => {
+  assert.deepEqual(
+    R.decodeProcs(Buffer.concat([procRec(5, 2n ** 62n, 'short', 99n, 1000), procRec(6, 1n, 'exactly16bytes!!', 0n, 0)])).map((p) => ({
+      ...p,
+      comm: p.comm.toString(),
+    })),
+    [
+      { tgid: 5, startNs: 2n ** 62n, comm: 'short', cgroupId: 99n, uid: 1000 },
+      { tgid: 6, startNs: 1n, comm: 'exactly16bytes!!', cgroupId: 0n, uid: 0 },
+    ],
+  );
 });
 
 test('decodePeers copies addresses and only path_len bytes of the path', () => {

@@ -113,6 +113,9 @@ test('fake /proc: pid reuse, zombies, exit before first lookup, comm changes', (
     const early = f.reg.lookup(400, NS(900), true);
     assert.notEqual(early.exitedAt, null);
     assert.equal(early.comm, '?');
+    // ...unless the kernel recorded its name when it first counted it.
+    const named = f.reg.lookup(400, NS(899), true, { comm: 'quick\x1b', uid: 1000 });
+    assert.deepEqual([named.comm, named.user, named.uid, named.exitedAt !== null], ['quick\\x1b', 'alice', 1000, true]);
 
     f.proc(100, { comm: 'new', ticks: 800 }); // reused
     f.proc(200, { comm: 'z', ticks: 600, state: 'Z' });

@@ -4,7 +4,7 @@ import { EventLog } from '../../src/data/eventlog.js';
 import type { ProcessRow } from '../../src/data/model.js';
 import { Sampler, type SamplerOptions } from '../../src/data/sampler.js';
 import type { RawSnapshot, Source } from '../../src/data/source.js';
-import { counter, errnoRec, event, peerRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
+import { counter, errnoRec, event, peerRec, procRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
 import { fakeProc, NS } from './fakeproc.js';
 
 const SENDMSG = 0;
@@ -20,6 +20,7 @@ class FakeSource implements Source {
   threads: Buffer[] = [];
   peers: Buffer[] = [];
   sizes: Buffer[] = [];
+  procs: Buffer[] = [];
   stats = new BigUint64Array(8);
   runTimeNs = 0;
   forgotten: string[] = [];
@@ -43,6 +44,7 @@ class FakeSource implements Source {
       threads: Buffer.concat(this.threads),
       peers: Buffer.concat(this.peers),
       sizes: Buffer.concat(this.sizes),
+      procs: Buffer.concat(this.procs),
       stats: this.stats,
       prog: { runTimeNs: this.runTimeNs, runCount: 0 },
       probes: 'sock',
@@ -215,6 +217,18 @@ test('pid reuse: a new start time is a new process, and the old one has exited',
   assert.equal(neu.comm, 'new');
   assert.equal(neu.send.total.messages, 1);
   assert.equal(neu.send.rate.messages, 1, 'a new key in a later sample is all new');
+});
+
+test('a process gone before its first /proc lookup is named from the kernel procs map', (t) => {
+  const { f, src, s } = setup();
+  t.after(f.done);
+  src.set(33, SENDMSG, NS(70), { calls: 1, messages: 1 });
+  src.procs = [procRec(33, NS(70), 'oneshot', 5n, 1000)];
+  const p = byPid(s.sample().processes, 33);
+  assert.equal(p.comm, 'oneshot');
+  assert.equal(p.user, 'alice');
+  assert.notEqual(p.exitedAt, null);
+  assert.equal(p.send.total.messages, 1);
 });
 
 test('health, cost, probes and ipc come through', (t) => {
