@@ -47,7 +47,9 @@ export function jsonLine(model: Model): string {
       errno_map_full: model.health.errnoMapFull,
       detail_map_full: model.health.detailMapFull,
       state_lost: model.health.stateLost,
+      proc_map_full: model.health.procMapFull,
     },
+    events: { submitted: model.health.ringbufEvents, delivered: model.health.ringbufDelivered },
     processes,
   });
 }

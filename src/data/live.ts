@@ -28,6 +28,7 @@ interface NativeEngine {
   clearDetail(tgid: number): void;
   forget(tgid: number, startNs: bigint): void;
   readCounters(): Buffer;
+  readProcs(): Buffer;
   readErrnos(): Buffer;
   readThreads(): Buffer;
   readPeers(): Buffer;
@@ -124,6 +125,7 @@ export class LiveSource implements Source {
     return {
       monoNs: process.hrtime.bigint(),
       counters: e.readCounters(),
+      procs: e.readProcs(),
       errnos: e.readErrnos(),
       threads: e.readThreads(),
       peers: e.readPeers(),

@@ -131,12 +131,18 @@ export type ProbeMode = 'sock' | 'syscalls';
 export type IpcMode = 'auto' | 'always' | 'off';
 
 export interface Health {
+  /** Events the kernel could not put in the ring buffer (full). */
   ringbufDrops: number;
+  /** Events the kernel put in the ring buffer. */
   ringbufEvents: number;
+  /** Events that reached msgtop (produced = delivered + dropped). */
+  ringbufDelivered: number;
   counterMapFull: number;
   errnoMapFull: number;
   detailMapFull: number;
   stateLost: number;
+  /** Processes the kernel could not name (names lost, not counts). */
+  procMapFull: number;
 }
 
 export interface Model {

@@ -9,7 +9,7 @@ import { addTo, delta, delta1, isZero, perSec, zero } from './counts.js';
 import { DetailTracker } from './detail.js';
 import { errnoName } from './errno.js';
 import { EventLog } from './eventlog.js';
-import { decodeCounters, decodeErrnos, decodeProcs, MT_STAT, sysName } from './records.js';
+import { decodeCounters, decodeErrnos, decodeProcs, EVENT_RECORD, MT_STAT, sysName } from './records.js';
 import { Registry, startTicks, type KernelProc, type ProcInfo } from './registry.js';
 import type { RawSnapshot, Source } from './source.js';
 
@@ -73,6 +73,7 @@ export class Sampler {
   private readonly procs = new Map<number, Proc[]>();
   private readonly global = { send: zero(), recv: zero() };
   private samples = 0;
+  private delivered = 0;
   private prevMono: bigint | null = null;
   private prevRunTimeNs = 0;
   private prevCpu = process.cpuUsage();
@@ -89,7 +90,10 @@ export class Sampler {
     this.lingerMs = opts.lingerMs ?? 60_000;
     this.historyLen = opts.historyLen ?? 120;
     this.startedAt = this.now();
-    source.onEvents((buf) => this.events.push(buf));
+    source.onEvents((buf) => {
+      this.delivered += buf.length / EVENT_RECORD;
+      this.events.push(buf);
+    });
   }
 
   /** Drill into one process by its ProcessRow key (null: stop). */
@@ -131,7 +135,7 @@ export class Sampler {
       probes: snap.probes,
       ipc: { ...snap.ipc },
       uptimeMs: now - this.startedAt,
-      health: health(snap.stats),
+      health: health(snap.stats, this.delivered),
       cost: this.cost(snap, sec),
       send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
       recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
@@ -302,14 +306,16 @@ export class Sampler {
   }
 }
 
-function health(stats: BigUint64Array): Health {
+function health(stats: BigUint64Array, delivered: number): Health {
   const at = (i: number) => Number(stats[i] ?? 0n);
   return {
     ringbufDrops: at(MT_STAT.RB_DROPS),
     ringbufEvents: at(MT_STAT.RB_EVENTS),
+    ringbufDelivered: delivered,
     counterMapFull: at(MT_STAT.COUNTER_FULL),
     errnoMapFull: at(MT_STAT.ERRNO_FULL),
     detailMapFull: at(MT_STAT.DETAIL_FULL),
     stateLost: at(MT_STAT.STATE_LOST),
+    procMapFull: at(MT_STAT.PROC_FULL),
   };
 }

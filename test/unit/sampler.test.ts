@@ -241,7 +241,16 @@ test('health, cost, probes and ipc come through', (t) => {
   s.sample();
   src.runTimeNs = 3_000_000;
   const m = step(2);
-  assert.deepEqual(m.health, { ringbufDrops: 3, ringbufEvents: 1000, counterMapFull: 0, errnoMapFull: 0, detailMapFull: 0, stateLost: 2 });
+  assert.deepEqual(m.health, {
+    ringbufDrops: 3,
+    ringbufEvents: 1000,
+    ringbufDelivered: 0,
+    counterMapFull: 0,
+    errnoMapFull: 0,
+    detailMapFull: 0,
+    stateLost: 2,
+    procMapFull: 0,
+  });
   assert.equal(m.cost.bpfNsPerSec, 1_000_000);
   assert.ok(m.cost.cpuPercent >= 0);
   assert.ok(m.cost.rssBytes > 0);
