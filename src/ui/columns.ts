@@ -19,9 +19,9 @@ export interface Column {
   priority: number;
 }
 
-// +2: the gap and room for the sort arrow after the label.
+// Room for a gap and the value, or for the label plus its sort arrow.
 const COUNT = COUNT_WIDTH + 3;
-const BYTES = BYTES_WIDTH + 2;
+const BYTES = BYTES_WIDTH + 1;
 const SYS = 10;
 export const SPARK_WIDTH = 10;
 
@@ -36,7 +36,7 @@ const col = (id: Column['id'], rate: string, total: string, kind: ColumnKind, wi
 
 const PID = col('pid', 'PID', 'PID', 'text', 7, 100);
 const USER = col('user', 'USER', 'USER', 'text', 9, 60);
-const COMM = col('comm', 'COMM', 'COMM', 'text', 15, 99);
+const COMM = col('comm', 'COMM', 'COMM', 'text', 16, 99);
 const CTR = col('ctr', 'CONTAINER', 'CONTAINER', 'text', 14, 30);
 const CMDLINE = col('cmdline', 'CMDLINE', 'CMDLINE', 'text', 20, 20);
 const SPARK = col('spark', 'HISTORY', 'HISTORY', 'spark', SPARK_WIDTH + 1, 40);
