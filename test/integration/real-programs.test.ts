@@ -27,6 +27,26 @@ function parseStraceSummary(text: string): CallCounts {
   return out;
 }
 
+/** Parses a full `strace -f` trace: per-syscall calls and errors, and how
+ * many sendmmsg calls had vlen 0 (libuv probes for sendmmsg that way). */
+function parseStraceTrace(text: string): { counts: CallCounts; vlen0: number } {
+  const counts: CallCounts = {};
+  let vlen0 = 0;
+  for (const line of text.split('\n')) {
+    if (line.includes('<unfinished ...>')) continue; // counted when it resumes
+    const m = /^(?:\d+\s+)?(?:<\.\.\. (\w+) resumed>|(\w+)\()/.exec(line);
+    const name = m?.[1] ?? m?.[2];
+    if (!name || !TRACED.includes(name)) continue;
+    const result = /\)\s+= (-?\d+)(?: (E[A-Z0-9]+))?(?: \(.*\))?$/.exec(line);
+    if (!result) continue;
+    const o = (counts[name] ??= { calls: 0, errors: 0 });
+    o.calls++;
+    if (result[2]) o.errors++;
+    if (name === 'sendmmsg' && /^(?:\d+\s+)?sendmmsg\(\d+, [^,]+, 0,/.test(line)) vlen0++;
+  }
+  return { counts, vlen0 };
+}
+
 function msgtopCounts(line: JsonLine, comm: string, pid?: number): CallCounts {
   const out: CallCounts = {};
   for (const p of line.processes) {
@@ -90,8 +110,9 @@ for (const mode of ['sock', 'syscalls'] as const) {
         await until(() => udpPortBound(PORT), 'dnsmasq to listen');
         const dnsmasqPid = childOf(strace.pid!);
         assert.ok(dnsmasqPid, 'dnsmasq pid');
+        // dig runs under a full trace (not -c) so the vlen-0 calls can be counted.
         const digs = spawnSync('strace', [
-          ...trace, '-o', join(dir, 'dig.txt'), 'sh', '-c',
+          '-f', '-qq', '-e', `trace=${TRACED.join(',')}`, '-o', join(dir, 'dig.txt'), 'sh', '-c',
           `for i in $(seq ${QUERIES}); do dig @127.0.0.1 -p ${PORT} msgtop.test +short +tries=1 +time=3; done`,
         ], { encoding: 'utf8' });
         assert.equal(digs.stdout.trim().split('\n').filter((l) => l === '10.1.2.3').length, QUERIES);
@@ -101,12 +122,17 @@ for (const mode of ['sock', 'syscalls'] as const) {
 
         const line = await settle(m);
         const dnsmasqStrace = parseStraceSummary(readFileSync(join(dir, 'dnsmasq.txt'), 'utf8'));
-        const digStrace = parseStraceSummary(readFileSync(join(dir, 'dig.txt'), 'utf8'));
+        const dig = parseStraceTrace(readFileSync(join(dir, 'dig.txt'), 'utf8'));
         // The run did what we think it did: one recvmsg+sendmsg per query at least.
         assert.ok((dnsmasqStrace.recvmsg?.calls ?? 0) >= QUERIES, JSON.stringify(dnsmasqStrace));
-        assert.ok((digStrace.sendmmsg?.calls ?? 0) >= QUERIES, JSON.stringify(digStrace));
+        assert.ok((dig.counts.sendmmsg?.calls ?? 0) >= QUERIES, JSON.stringify(dig));
         assert.deepEqual(msgtopCounts(line, 'dnsmasq', dnsmasqPid), dnsmasqStrace);
-        assert.deepEqual(msgtopCounts(line, 'dig'), digStrace);
+        // A sendmmsg with vlen 0 never reaches a socket, so the socket-layer
+        // probes cannot see it (a documented limit); the syscall probes do.
+        assert.equal(dig.vlen0, QUERIES, 'dig (libuv) probes sendmmsg once per run');
+        const expected = structuredClone(dig.counts);
+        if (mode === 'sock') expected.sendmmsg!.calls -= dig.vlen0;
+        assert.deepEqual(msgtopCounts(line, 'dig'), expected);
       } finally {
         await stopProcess(strace);
         assert.equal(await m.stop(), 0);
