@@ -78,6 +78,13 @@ struct {
 } threads SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct mt_tname_key);
+	__type(value, struct mt_tname);
+} tnames SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct mt_peer_key);
@@ -127,6 +134,7 @@ __u32 watch_count = 0; /* entries in `watch`; skips the lookup when 0 */
 struct op {
 	struct sock *sk; /* NULL when unknown (syscalls mode resolves fd) */
 	__u64 uaddr; /* user sockaddr of a send's destination, if given */
+	__u64 umsg; /* or the user msghdr holding it: read only if needed */
 	__s64 ret;
 	__u64 bytes;
 	__u64 mmsg_vec; /* syscalls mode: vector whose msg_len to histogram */
@@ -298,8 +306,18 @@ static __always_inline void fill_peer(struct mt_peer *p, const struct op *op, st
 		return;
 	}
 	peer_from_sock(p, op->sk ? op->sk : sock_of_fd(task, op->fd));
-	if (!(op->sys & 1))
+	if (op->sys & 1)
+		return;
+	if (op->umsg) {
+		__u64 uaddr = 0;
+		__u32 ualen = 0;
+
+		bpf_probe_read_user(&uaddr, sizeof(uaddr), (void *)op->umsg);
+		bpf_probe_read_user(&ualen, sizeof(ualen), (void *)(op->umsg + 8));
+		peer_from_user(p, uaddr, ualen);
+	} else {
 		peer_from_user(p, op->uaddr, op->ualen);
+	}
 }
 
 /* Once per process (its first counted message): name it for user space. */
@@ -388,7 +406,15 @@ static __always_inline void account(struct op *op)
 		struct mt_peer_key pk = { .tgid = tgid, .dir = dir };
 		struct mt_peer_val pz = {}, *pv;
 
-		c = lookup_or_init(&threads, &tk, &zero, MT_STAT_DETAIL_FULL);
+		c = bpf_map_lookup_elem(&threads, &tk);
+		if (!c) {
+			struct mt_tname_key nk = { .tgid = tgid, .tid = tk.tid };
+			struct mt_tname n = {};
+
+			bpf_get_current_comm(n.comm, sizeof(n.comm));
+			bpf_map_update_elem(&tnames, &nk, &n, BPF_ANY);
+			c = lookup_or_init(&threads, &tk, &zero, MT_STAT_DETAIL_FULL);
+		}
 		if (c) {
 			c->calls += op->calls;
 			c->messages += op->messages;
@@ -504,14 +530,10 @@ static __always_inline int on_sock(struct sock *sk, int ret, int rflags, int dir
 	};
 
 	switch (op.sys) {
-	case MT_SYS_SENDMSG: {
-		__u64 msg = regs->si;
-
+	case MT_SYS_SENDMSG:
 		op.flags = regs->dx;
-		bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)msg);
-		bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(msg + 8));
+		op.umsg = regs->si;
 		break;
-	}
 	case MT_SYS_SENDTO:
 		op.flags = regs->r10;
 		op.uaddr = regs->r8;
@@ -526,12 +548,8 @@ static __always_inline int on_sock(struct sock *sk, int ret, int rflags, int dir
 		if (ret < 0 && !first)
 			return 0; /* ends a call that moved messages: not a failure */
 		op.flags = regs->r10;
-		if (op.sys == MT_SYS_SENDMMSG) {
-			__u64 msg = regs->si + (__u64)idx * MMSGHDR_SIZE;
-
-			bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)msg);
-			bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(msg + 8));
-		}
+		if (op.sys == MT_SYS_SENDMMSG)
+			op.umsg = regs->si + (__u64)idx * MMSGHDR_SIZE;
 		break;
 	}
 	}
@@ -618,10 +636,8 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 	case MT_SYS_SENDMSG:
 	case MT_SYS_RECVMSG:
 		op.flags = st->args[2];
-		if (sys == MT_SYS_SENDMSG) {
-			bpf_probe_read_user(&op.uaddr, sizeof(op.uaddr), (void *)st->args[1]);
-			bpf_probe_read_user(&op.ualen, sizeof(op.ualen), (void *)(st->args[1] + 8));
-		}
+		if (sys == MT_SYS_SENDMSG)
+			op.umsg = st->args[1];
 		break;
 	case MT_SYS_SENDTO:
 	case MT_SYS_RECVFROM:

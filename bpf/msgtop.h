@@ -104,6 +104,16 @@ struct mt_thread_key {
 	__u32 pad;
 };
 
+/* Name of a watched thread when first counted (it may be gone when read). */
+struct mt_tname_key {
+	__u32 tgid;
+	__u32 tid;
+};
+
+struct mt_tname {
+	char comm[MT_COMM_LEN];
+};
+
 struct mt_size_key {
 	__u32 tgid;
 	__u16 dir; /* 0 send, 1 receive */

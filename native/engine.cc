@@ -60,6 +60,7 @@ public:
 					   InstanceMethod("readProcs", &Engine::ReadProcs),
 					   InstanceMethod("readErrnos", &Engine::ReadErrnos),
 					   InstanceMethod("readThreads", &Engine::ReadThreads),
+					   InstanceMethod("readThreadNames", &Engine::ReadThreadNames),
 					   InstanceMethod("readPeers", &Engine::ReadPeers),
 					   InstanceMethod("readSizes", &Engine::ReadSizes),
 					   InstanceMethod("readStats", &Engine::ReadStats),
@@ -220,6 +221,7 @@ private:
 		if (!Ready(info))
 			return info.Env().Undefined();
 		delete_matching(bpf_map__fd(skel_->maps.threads), sizeof(mt_thread_key), same);
+		delete_matching(bpf_map__fd(skel_->maps.tnames), sizeof(mt_tname_key), same);
 		delete_matching(bpf_map__fd(skel_->maps.peers), sizeof(mt_peer_key), same);
 		delete_matching(bpf_map__fd(skel_->maps.sizes), sizeof(mt_size_key), same);
 		return info.Env().Undefined();
@@ -281,6 +283,10 @@ private:
 	Napi::Value ReadThreads(const Napi::CallbackInfo &info)
 	{
 		return ReadMap(info, skel_ ? skel_->maps.threads : nullptr, sizeof(mt_thread_key), sizeof(mt_counts));
+	}
+	Napi::Value ReadThreadNames(const Napi::CallbackInfo &info)
+	{
+		return ReadMap(info, skel_ ? skel_->maps.tnames : nullptr, sizeof(mt_tname_key), sizeof(mt_tname), false);
 	}
 	Napi::Value ReadPeers(const Napi::CallbackInfo &info)
 	{

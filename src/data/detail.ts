@@ -6,7 +6,8 @@ import { isSend, type Counts, type Detail, type PeerRow, type Stat, type ThreadR
 import { addTo, delta, delta1, perSec, zero } from './counts.js';
 import type { EventLog } from './eventlog.js';
 import { formatPeer } from './peer.js';
-import { decodePeers, decodeSizes, decodeThreads, MT_SIZE_BUCKETS, sysName } from './records.js';
+import { decodePeers, decodeSizes, decodeThreadNames, decodeThreads, MT_SIZE_BUCKETS, sysName } from './records.js';
+import { escapeControl } from './sanitize.js';
 import type { Registry } from './registry.js';
 import type { RawSnapshot } from './source.js';
 
@@ -47,7 +48,7 @@ export class DetailTracker {
     if (this.key === null) return null;
     return {
       key: this.key,
-      threads: this.threads(snap.threads, sec),
+      threads: this.threads(snap, sec),
       peers: this.peers(snap.peers, sec),
       sizes: this.sizes(snap.sizes),
       events: this.events.watchedEvents(),
@@ -55,7 +56,8 @@ export class DetailTracker {
     };
   }
 
-  private threads(buf: Buffer, sec: number): ThreadRow[] {
+  private threads(snap: RawSnapshot, sec: number): ThreadRow[] {
+    const buf = snap.threads;
     const next = new Map<string, Counts>();
     // Per tid: syscalls, and [send, recv] totals and deltas.
     const acc = new Map<number, { syscalls: ThreadRow['syscalls']; total: Counts[]; d: Counts[] }>();
@@ -77,15 +79,25 @@ export class DetailTracker {
       addTo(a.d[i]!, d);
     }
     this.threadPrev = next;
+    const kernelNames = this.kernelThreadNames(snap.threadNames);
     return [...acc]
       .sort(([a], [b]) => a - b)
       .map(([tid, a]) => ({
         tid,
-        name: this.registry.threadName(this.pid, tid),
+        // /proc first (names change); the kernel's for threads already gone.
+        name: this.registry.threadName(this.pid, tid) || kernelNames.get(tid) || '',
         syscalls: a.syscalls,
         send: stat(a.total[0]!, a.d[0]!, sec),
         recv: stat(a.total[1]!, a.d[1]!, sec),
       }));
+  }
+
+  private kernelThreadNames(buf: Buffer | undefined): Map<number, string> {
+    const names = new Map<number, string>();
+    for (const r of decodeThreadNames(buf ?? Buffer.alloc(0))) {
+      if (r.tgid === this.pid) names.set(r.tid, escapeControl(r.comm.toString('utf8')));
+    }
+    return names;
   }
 
   private peers(buf: Buffer, sec: number): PeerRow[] {

@@ -31,6 +31,7 @@ interface NativeEngine {
   readProcs(): Buffer;
   readErrnos(): Buffer;
   readThreads(): Buffer;
+  readThreadNames(): Buffer;
   readPeers(): Buffer;
   readSizes(): Buffer;
   readStats(): BigUint64Array;
@@ -128,6 +129,7 @@ export class LiveSource implements Source {
       procs: e.readProcs(),
       errnos: e.readErrnos(),
       threads: e.readThreads(),
+      threadNames: e.readThreadNames(),
       peers: e.readPeers(),
       sizes: e.readSizes(),
       stats: e.readStats(),

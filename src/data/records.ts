@@ -32,6 +32,8 @@ export const LAYOUT = {
   mt_proc: { size: 32, comm: 0, cgroup_id: 16, uid: 24 },
   mt_errno_key: { size: 16, tgid: 0, sys: 4, err: 6, start_ns: 8 },
   mt_thread_key: { size: 16, tgid: 0, tid: 4, sys: 8 },
+  mt_tname_key: { size: 8, tgid: 0, tid: 4 },
+  mt_tname: { size: 16, comm: 0 },
   mt_size_key: { size: 8, tgid: 0, dir: 4, bucket: 6 },
   mt_peer: {
     size: 160,
@@ -72,6 +74,7 @@ export const COUNTER_RECORD = L.mt_key.size + L.mt_counts.size;
 export const PROC_RECORD = L.mt_proc_key.size + L.mt_proc.size;
 export const ERRNO_RECORD = L.mt_errno_key.size + U64;
 export const THREAD_RECORD = L.mt_thread_key.size + L.mt_counts.size;
+export const TNAME_RECORD = L.mt_tname_key.size + L.mt_tname.size;
 export const PEER_RECORD = L.mt_peer_key.size + L.mt_peer_val.size;
 export const SIZE_RECORD = L.mt_size_key.size + U64;
 export const EVENT_RECORD = L.mt_event.size;
@@ -85,6 +88,13 @@ export interface ThreadRec extends Counts {
   tgid: number;
   tid: number;
   sys: number;
+}
+/** A watched thread's name when the kernel first counted it. */
+export interface ThreadNameRec {
+  tgid: number;
+  tid: number;
+  /** Raw bytes up to the first NUL, not yet escaped. */
+  comm: Buffer;
 }
 /** What the kernel saw of a process when first counting it. */
 export interface ProcRec {
@@ -222,6 +232,15 @@ export function decodeProcs(buf: Buffer): ProcRec[] {
     comm: cstr(buf, off + k.size + v.comm, MT_COMM_LEN),
     cgroupId: buf.readBigUInt64LE(off + k.size + v.cgroup_id),
     uid: buf.readUInt32LE(off + k.size + v.uid),
+  }));
+}
+
+export function decodeThreadNames(buf: Buffer): ThreadNameRec[] {
+  const k = L.mt_tname_key;
+  return records(buf, TNAME_RECORD, 'thread names', (off) => ({
+    tgid: buf.readUInt32LE(off + k.tgid),
+    tid: buf.readUInt32LE(off + k.tid),
+    comm: cstr(buf, off + k.size + L.mt_tname.comm, MT_COMM_LEN),
   }));
 }
 

@@ -16,6 +16,8 @@ export interface RawSnapshot {
    * before /proc can be read. Absent from sources that predate that map.
    */
   procs?: Buffer;
+  /** struct mt_tname_key + mt_tname records (watched threads' names). */
+  threadNames?: Buffer;
   /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
   stats: BigUint64Array;
   /** Cumulative run time and run count of msgtop's BPF programs. */

@@ -24,6 +24,7 @@ function probes(): Map<string, string> {
   }
   m.set('mt_event.comm.len', 'sizeof(((struct mt_event *)0)->comm)');
   m.set('mt_proc.comm.len', 'sizeof(((struct mt_proc *)0)->comm)');
+  m.set('mt_tname.comm.len', 'sizeof(((struct mt_tname *)0)->comm)');
   m.set('mt_peer.path.len', 'sizeof(((struct mt_peer *)0)->path)');
   m.set('mt_peer.laddr.len', 'sizeof(((struct mt_peer *)0)->laddr)');
   m.set('mt_peer.raddr.len', 'sizeof(((struct mt_peer *)0)->raddr)');
@@ -66,6 +67,7 @@ test('struct sizes and field offsets match the header', () => {
   }
   assert.equal(R.MT_COMM_LEN, c.get('mt_event.comm.len'));
   assert.equal(R.MT_COMM_LEN, c.get('mt_proc.comm.len'));
+  assert.equal(R.MT_COMM_LEN, c.get('mt_tname.comm.len'));
   assert.equal(R.MT_PATH_LEN, c.get('mt_peer.path.len'));
   assert.equal(R.MT_ADDR_LEN, c.get('mt_peer.laddr.len'));
   assert.equal(R.MT_ADDR_LEN, c.get('mt_peer.raddr.len'));
