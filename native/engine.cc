@@ -314,12 +314,12 @@ private:
 		return Napi::Value(env, arr);
 	}
 
-	// progStats(): { runTimeNs, runCount } summed over msgtop's programs.
+	// progStats(): { runTimeNs, runCount, missed, enabled } over msgtop's programs.
 	Napi::Value ProgStats(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
 		Napi::Object out = Napi::Object::New(env);
-		uint64_t ns = 0, cnt = 0;
+		uint64_t ns = 0, cnt = 0, missed = 0;
 		bpf_program *prog;
 
 		if (!Ready(info))
@@ -332,10 +332,14 @@ private:
 			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &pi, &len) == 0) {
 				ns += pi.run_time_ns;
 				cnt += pi.run_cnt;
+				missed += pi.recursion_misses;
 			}
 		}
 		out.Set("runTimeNs", Napi::Number::New(env, double(ns)));
 		out.Set("runCount", Napi::Number::New(env, double(cnt)));
+		// Runs the kernel skipped because the program was already running on
+		// that CPU (e.g. preempted mid-run): each is a message not counted.
+		out.Set("missed", Napi::Number::New(env, double(missed)));
 		out.Set("enabled", Napi::Boolean::New(env, stats_fd_ >= 0));
 		return out;
 	}

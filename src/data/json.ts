@@ -48,6 +48,7 @@ export function jsonLine(model: Model): string {
       detail_map_full: model.health.detailMapFull,
       state_lost: model.health.stateLost,
       proc_map_full: model.health.procMapFull,
+      prog_missed: model.health.progMissed,
     },
     events: { submitted: model.health.ringbufEvents, delivered: model.health.ringbufDelivered },
     processes,

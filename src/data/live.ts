@@ -35,7 +35,7 @@ interface NativeEngine {
   readPeers(): Buffer;
   readSizes(): Buffer;
   readStats(): BigUint64Array;
-  progStats(): { runTimeNs: number; runCount: number; enabled: boolean };
+  progStats(): { runTimeNs: number; runCount: number; missed: number; enabled: boolean };
   startEvents(cb: (buf: Buffer) => void): void;
   stopEvents(): void;
   close(): void;
@@ -133,7 +133,7 @@ export class LiveSource implements Source {
       peers: e.readPeers(),
       sizes: e.readSizes(),
       stats: e.readStats(),
-      prog: { runTimeNs: prog.runTimeNs, runCount: prog.runCount },
+      prog: { runTimeNs: prog.runTimeNs, runCount: prog.runCount, missed: prog.missed },
       probes: this.probes,
       ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince },
     };

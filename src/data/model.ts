@@ -143,6 +143,9 @@ export interface Health {
   stateLost: number;
   /** Processes the kernel could not name (names lost, not counts). */
   procMapFull: number;
+  /** Program runs the kernel skipped (already running on that CPU):
+   * messages that were not counted. */
+  progMissed: number;
 }
 
 export interface Model {

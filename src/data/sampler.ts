@@ -135,7 +135,7 @@ export class Sampler {
       probes: snap.probes,
       ipc: { ...snap.ipc },
       uptimeMs: now - this.startedAt,
-      health: health(snap.stats, this.delivered),
+      health: health(snap, this.delivered),
       cost: this.cost(snap, sec),
       send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
       recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
@@ -306,8 +306,8 @@ export class Sampler {
   }
 }
 
-function health(stats: BigUint64Array, delivered: number): Health {
-  const at = (i: number) => Number(stats[i] ?? 0n);
+function health(snap: RawSnapshot, delivered: number): Health {
+  const at = (i: number) => Number(snap.stats[i] ?? 0n);
   return {
     ringbufDrops: at(MT_STAT.RB_DROPS),
     ringbufEvents: at(MT_STAT.RB_EVENTS),
@@ -317,5 +317,6 @@ function health(stats: BigUint64Array, delivered: number): Health {
     detailMapFull: at(MT_STAT.DETAIL_FULL),
     stateLost: at(MT_STAT.STATE_LOST),
     procMapFull: at(MT_STAT.PROC_FULL),
+    progMissed: snap.prog.missed,
   };
 }

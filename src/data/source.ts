@@ -21,7 +21,9 @@ export interface RawSnapshot {
   /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
   stats: BigUint64Array;
   /** Cumulative run time and run count of msgtop's BPF programs. */
-  prog: { runTimeNs: number; runCount: number };
+  /** Cumulative run time, run count, and runs the kernel skipped because
+   * the program was already active on that CPU (recursion misses). */
+  prog: { runTimeNs: number; runCount: number; missed: number };
   probes: ProbeMode;
   ipc: { mode: IpcMode; tracing: boolean; since: number | null };
 }

@@ -9,7 +9,7 @@ import { LiveSource } from '../../src/data/live.js';
 import type { Model } from '../../src/data/model.js';
 import { parseStat } from '../../src/data/registry.js';
 import { Sampler } from '../../src/data/sampler.js';
-import { msggen, msgtopProgsLoaded } from './harness.js';
+import { msggen, progsLeft } from './harness.js';
 
 const SIZE = 300; // log2 bucket 9: [256, 512)
 
@@ -99,7 +99,7 @@ for (const mode of ['sock', 'syscalls'] as const) {
         await new Promise((r) => gen.child.on('exit', r));
         source.close();
       }
-      assert.deepEqual(msgtopProgsLoaded(), []);
+      assert.deepEqual(await progsLeft(), []);
     });
   });
 }

@@ -116,6 +116,18 @@ export function msgtopProgsLoaded(): string[] {
   return progs.map((p) => p.name ?? '').filter((n) => OUR_PROGS.test(n));
 }
 
+/** msgtop's programs still loaded, after giving the kernel up to 3 s to free
+ * detached ones (freeing waits for an RCU grace period). */
+export async function progsLeft(): Promise<string[]> {
+  const deadline = Date.now() + 3000;
+  let left = msgtopProgsLoaded();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = msgtopProgsLoaded();
+  }
+  return left;
+}
+
 export function startProcess(cmd: string, args: string[]): ChildProcess {
   return spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }

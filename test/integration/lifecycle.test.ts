@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, settle, type Counts } from './harness.js';
+import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, progsLeft, settle, type Counts } from './harness.js';
 
 function run(args: string[], extra: { uid?: number } = {}): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, ...extra });
@@ -56,11 +56,11 @@ describe('user errors', () => {
 });
 
 describe('detach on every exit path', () => {
-  it('--iterations N prints N lines, exits 0 and detaches', () => {
+  it('--iterations N prints N lines, exits 0 and detaches', async () => {
     const r = run(['--json', '--iterations', '3', '--interval', '0.1']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').length, 3);
-    assert.deepEqual(msgtopProgsLoaded(), []);
+    assert.deepEqual(await progsLeft(), []);
   });
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
@@ -72,7 +72,7 @@ describe('detach on every exit path', () => {
       m.child.kill(signal);
       const exit = await code;
       if (signal !== 'SIGKILL') assert.equal(exit, 0);
-      assert.deepEqual(msgtopProgsLoaded(), []);
+      assert.deepEqual(await progsLeft(), []);
     });
   }
 });
@@ -103,6 +103,6 @@ describe('--ipc auto', () => {
     } finally {
       assert.equal(await m.stop(), 0);
     }
-    assert.deepEqual(msgtopProgsLoaded(), []);
+    assert.deepEqual(await progsLeft(), []);
   });
 });

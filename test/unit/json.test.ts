@@ -35,7 +35,7 @@ const model = (processes: ProcessRow[]): Model => ({
   probes: 'sock',
   ipc: { mode: 'auto', tracing: true, since: 5 },
   uptimeMs: 1,
-  health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7 },
+  health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8 },
   cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0 },
   send: st(c(0)),
   recv: st(c(0)),
@@ -64,7 +64,7 @@ test('one line, fixed key order, cumulative counts of active syscalls only', () 
   const o = JSON.parse(line);
   assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'ipc', 'drops', 'events', 'processes']);
   assert.deepEqual(o.ipc, { mode: 'auto', tracing: true });
-  assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7 });
+  assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7, prog_missed: 8 });
   assert.deepEqual(o.events, { submitted: 2, delivered: 2 });
   assert.deepEqual(
     o.processes.map((p: { pid: number }) => p.pid),

@@ -46,7 +46,7 @@ class FakeSource implements Source {
       sizes: Buffer.concat(this.sizes),
       procs: Buffer.concat(this.procs),
       stats: this.stats,
-      prog: { runTimeNs: this.runTimeNs, runCount: 0 },
+      prog: { runTimeNs: this.runTimeNs, runCount: 0, missed: 4 },
       probes: 'sock',
       ipc: { mode: 'auto', tracing: false, since: null },
     };
@@ -250,6 +250,7 @@ test('health, cost, probes and ipc come through', (t) => {
     detailMapFull: 0,
     stateLost: 2,
     procMapFull: 0,
+    progMissed: 4,
   });
   assert.equal(m.cost.bpfNsPerSec, 1_000_000);
   assert.ok(m.cost.cpuPercent >= 0);
