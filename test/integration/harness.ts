@@ -101,9 +101,17 @@ export function findProcess(line: JsonLine, pid: number): JsonProcess {
   return p;
 }
 
-/** Waits for msgtop to have read the maps twice after the workload ended. */
-export async function settle(m: Msgtop): Promise<JsonLine> {
-  return m.next(2);
+/**
+ * The line from msgtop's second read of the maps after the workload ended.
+ * Lines printed while a synchronous workload ran sit in the pipe and arrive
+ * late, so lines are chosen by their sample time, not by arrival.
+ */
+export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine> {
+  for (;;) {
+    const after = m.lines.filter((l) => l.ts > endedAt);
+    if (after.length >= 2) return after[1]!;
+    await m.next();
+  }
 }
 
 const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_)/;
