@@ -6,6 +6,14 @@ import type { Controls } from '../../src/ui/controls.js';
 import type { UiState } from '../../src/ui/state.js';
 
 export const tick = (ms = 30) => new Promise<void>((r) => setTimeout(r, ms));
+const immediate = () => new Promise<void>((r) => setImmediate(r));
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !cond(); waited += 5) {
+    if (waited > 5000) throw new Error(`timed out waiting for ${what}`);
+    await tick(5);
+  }
+}
 
 // SGR only: anything else in a frame is a bug the hostile tests look for.
 const SGR = /\u001b\[[0-9;]*m/g;
@@ -66,8 +74,10 @@ export async function mount(model: Model, opt: MountOptions = {}) {
     app.stdout.emit('resize');
     await tick();
   };
-  // Let the first render and its effects (resize subscription) run.
-  await tick(60);
+  // Ink renders synchronously (legacy root), but effects run later: wait
+  // until useInput has subscribed, which happens in the same effect flush
+  // as the resize subscription. Fixed sleeps flake on a loaded machine.
+  await until(() => app.stdin.listenerCount('readable') > 0, 'input subscription');
   await resize(opt.columns ?? 120, opt.rows ?? 40);
   return {
     ...app,
@@ -78,7 +88,9 @@ export async function mount(model: Model, opt: MountOptions = {}) {
     press: async (...keys: string[]) => {
       for (const k of keys) {
         app.stdin.write(k);
-        await tick();
+        // A lone ESC is held back one setImmediate in case a sequence follows.
+        await immediate();
+        await tick(5);
       }
     },
     update: async (m: Model) => {
