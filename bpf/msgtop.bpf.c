@@ -42,8 +42,11 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define NR_SENDMMSG 307
 #define NR_IO_URING_ENTER 426
 
+/* Hash maps are not preallocated: preallocating per-CPU values for every
+ * possible entry costs start-up time in proportion to the CPU count. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_key);
 	__type(value, struct mt_counts);
@@ -51,6 +54,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_proc_key);
 	__type(value, struct mt_proc);
@@ -58,6 +62,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_errno_key);
 	__type(value, __u64);
@@ -72,6 +77,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 8192);
 	__type(key, struct mt_thread_key);
 	__type(value, struct mt_counts);
@@ -79,6 +85,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 8192);
 	__type(key, struct mt_tname_key);
 	__type(value, struct mt_tname);
@@ -86,6 +93,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 4096);
 	__type(key, struct mt_peer_key);
 	__type(value, struct mt_peer_val);
@@ -93,6 +101,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 4096);
 	__type(key, struct mt_size_key);
 	__type(value, __u64);

@@ -36,6 +36,24 @@ void ensure_tracefs()
 	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr);
 }
 
+using Progs = std::vector<bpf_program *>;
+
+Progs sock_progs(msgtop_bpf *s) { return {s->progs.sock_send, s->progs.sock_recv}; }
+
+Progs syscall_progs(msgtop_bpf *s)
+{
+	auto &p = s->progs;
+	return {p.enter_sendmsg,  p.exit_sendmsg,  p.enter_recvmsg,  p.exit_recvmsg,
+		p.enter_sendmmsg, p.exit_sendmmsg, p.enter_recvmmsg, p.exit_recvmmsg,
+		p.enter_sendto,   p.exit_sendto,   p.enter_recvfrom, p.exit_recvfrom};
+}
+
+Progs ipc_progs(msgtop_bpf *s)
+{
+	auto &p = s->progs;
+	return {p.enter_msgsnd, p.exit_msgsnd, p.enter_msgrcv, p.exit_msgrcv};
+}
+
 void destroy_links(std::vector<bpf_link *> &links)
 {
 	for (auto *l : links)
@@ -71,7 +89,9 @@ public:
 				   });
 	}
 
-	// new Engine({ ringbufBytes?, counterEntries?, bpfStats? })
+	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, counterEntries?, bpfStats? })
+	// Only the programs of `mode` (and of msgsnd/msgrcv unless ipc is false)
+	// are loaded: verifying the others would only slow the start.
 	Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info)
 	{
 		Napi::Env env = info.Env();
@@ -85,6 +105,22 @@ public:
 		if (!skel_) {
 			Napi::Error::New(env, why("cannot open the BPF object", errno)).ThrowAsJavaScriptException();
 			return;
+		}
+		syscalls_ = opts.Get("mode").ToString().Utf8Value() == "syscalls";
+		ipc_ = !opts.Get("ipc").IsBoolean() || opts.Get("ipc").ToBoolean();
+		{
+			Progs wanted = syscalls_ ? syscall_progs(skel_) : sock_progs(skel_);
+			if (ipc_)
+				for (auto *p : ipc_progs(skel_))
+					wanted.push_back(p);
+			bpf_program *prog;
+			bpf_object__for_each_program(prog, skel_->obj)
+			{
+				bool keep = false;
+				for (auto *w : wanted)
+					keep |= w == prog;
+				bpf_program__set_autoload(prog, keep);
+			}
 		}
 		if (opts.Get("ringbufBytes").IsNumber())
 			bpf_map__set_max_entries(skel_->maps.events, opts.Get("ringbufBytes").As<Napi::Number>().Uint32Value());
@@ -116,8 +152,7 @@ private:
 		return false;
 	}
 
-	bool AttachAll(Napi::Env env, std::initializer_list<bpf_program *> progs, std::vector<bpf_link *> &links,
-		       const char *what)
+	bool AttachAll(Napi::Env env, const Progs &progs, std::vector<bpf_link *> &links, const char *what)
 	{
 		for (auto *p : progs) {
 			bpf_link *l = bpf_program__attach(p);
@@ -132,25 +167,20 @@ private:
 		return true;
 	}
 
-	// attach('sock' | 'syscalls')
+	// attach(): the probe mode chosen when the engine was opened.
 	Napi::Value Attach(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		auto &p = skel_->progs;
 
 		if (!Ready(info))
 			return env.Undefined();
 		destroy_links(sock_links_);
-		if (info[0].ToString().Utf8Value() == "sock") {
-			AttachAll(env, {p.sock_send, p.sock_recv}, sock_links_,
+		if (!syscalls_) {
+			AttachAll(env, sock_progs(skel_), sock_links_,
 				  "cannot attach to the sock:sock_send_length/sock_recv_length tracepoints");
 		} else {
 			ensure_tracefs();
-			AttachAll(env,
-				  {p.enter_sendmsg, p.exit_sendmsg, p.enter_recvmsg, p.exit_recvmsg, p.enter_sendmmsg,
-				   p.exit_sendmmsg, p.enter_recvmmsg, p.exit_recvmmsg, p.enter_sendto, p.exit_sendto,
-				   p.enter_recvfrom, p.exit_recvfrom},
-				  sock_links_, "cannot attach to the syscall tracepoints");
+			AttachAll(env, syscall_progs(skel_), sock_links_, "cannot attach to the syscall tracepoints");
 		}
 		return env.Undefined();
 	}
@@ -167,16 +197,16 @@ private:
 	Napi::Value SetIpc(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		auto &p = skel_->progs;
 
 		if (!Ready(info))
 			return env.Undefined();
 		if (!info[0].ToBoolean()) {
 			destroy_links(ipc_links_);
+		} else if (!ipc_) {
+			Napi::Error::New(env, "msgsnd/msgrcv tracing was not loaded").ThrowAsJavaScriptException();
 		} else if (ipc_links_.empty()) {
 			ensure_tracefs();
-			AttachAll(env, {p.enter_msgsnd, p.exit_msgsnd, p.enter_msgrcv, p.exit_msgrcv}, ipc_links_,
-				  "cannot attach to the msgsnd/msgrcv syscall tracepoints");
+			AttachAll(env, ipc_progs(skel_), ipc_links_, "cannot attach to the msgsnd/msgrcv syscall tracepoints");
 		}
 		return env.Undefined();
 	}
@@ -384,6 +414,7 @@ private:
 	std::vector<bpf_link *> sock_links_, ipc_links_;
 	EventPump *pump_ = nullptr;
 	int stats_fd_ = -1;
+	bool syscalls_ = false, ipc_ = true;
 };
 
 } // namespace

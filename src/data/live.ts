@@ -20,7 +20,7 @@ export interface LiveOptions {
 }
 
 interface NativeEngine {
-  attach(mode: ProbeMode): void;
+  attach(): void;
   detach(): void;
   setIpc(on: boolean): void;
   setEvents(mode: number): void;
@@ -44,7 +44,7 @@ interface NativeEngine {
 const MT_EVENTS_WATCHED = 0;
 const MT_EVENTS_ALL = 1;
 
-function loadEngine(opts: LiveOptions): NativeEngine {
+function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
   const require = createRequire(import.meta.url);
   let Engine: new (o: object) => NativeEngine;
   try {
@@ -55,7 +55,7 @@ function loadEngine(opts: LiveOptions): NativeEngine {
     throw new UserError('the native addon is not built; run: npm run setup');
   }
   try {
-    return new Engine({ ringbufBytes: opts.ringbufBytes });
+    return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -72,7 +72,7 @@ export function sysvQueuesExist(path = '/proc/sysvipc/msg'): boolean {
 
 export class LiveSource implements Source {
   readonly probes: ProbeMode;
-  private readonly engine: NativeEngine;
+  private engine!: NativeEngine;
   private readonly ipcMode: IpcMode;
   private ipcSince: number | null = null;
   private ipcTimer: NodeJS.Timeout | null = null;
@@ -80,8 +80,7 @@ export class LiveSource implements Source {
   private closed = false;
 
   constructor(opts: LiveOptions) {
-    this.engine = loadEngine(opts);
-    this.probes = this.attach(opts.probes);
+    this.probes = this.open(opts);
     this.ipcMode = opts.ipc;
     if (opts.ipc === 'always') this.setIpc(true);
     if (opts.ipc === 'auto') {
@@ -94,18 +93,21 @@ export class LiveSource implements Source {
   }
 
   /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints. */
-  private attach(choice: ProbeChoice): ProbeMode {
-    const order: ProbeMode[] = choice === 'auto' ? ['sock', 'syscalls'] : [choice];
+  private open(opts: LiveOptions): ProbeMode {
+    const order: ProbeMode[] = opts.probes === 'auto' ? ['sock', 'syscalls'] : [opts.probes];
     let last: Error | null = null;
     for (const mode of order) {
+      let engine: NativeEngine | null = null;
       try {
-        this.engine.attach(mode);
+        engine = loadEngine(opts, mode);
+        engine.attach();
+        this.engine = engine;
         return mode;
       } catch (e) {
+        engine?.close();
         last = e as Error;
       }
     }
-    this.engine.close();
     throw new UserError(last?.message ?? 'cannot attach');
   }
 
