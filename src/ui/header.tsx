@@ -28,8 +28,14 @@ export function headerHeight(ui: UiState): number {
 function Alarm(props: { label: string; value: number }) {
   const theme = useTheme();
   const bad = props.value > 0;
+  // Red background when colour is allowed, else inverse: visible either way.
   return (
-    <Text inverse={bad} bold={bad} backgroundColor={bad ? tint(theme, 'red') : undefined}>
+    <Text
+      bold={bad}
+      inverse={bad && !theme.color}
+      backgroundColor={bad ? tint(theme, 'red') : undefined}
+      color={bad ? tint(theme, 'white') : undefined}
+    >
       {`${props.label} ${fmtCount(props.value)}`}
     </Text>
   );

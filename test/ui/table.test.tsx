@@ -16,12 +16,17 @@ test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost'
 
 test('drops and full maps are highlighted only when non-zero', async () => {
   const calm = await mount(makeModel());
-  assert.ok(!calm.raw().includes('\u001b[7mdrops'), 'no inverse when zero');
+  assert.doesNotMatch(calm.raw(), /(\u001b\[(7|41)m)+[^\n]*drops/, 'no highlight when zero');
   calm.unmount();
-  const bad = await mount(makeModel({ health: { ringbufDrops: 12, detailMapFull: 3 } }));
-  assert.match(bad.raw(), /\u001b\[7m[^\n]*drops 12/);
-  assert.match(bad.raw(), /\u001b\[7m[^\n]*map-full 3/);
-  bad.unmount();
+  const health = { ringbufDrops: 12, detailMapFull: 3 };
+  const red = await mount(makeModel({ health }));
+  assert.match(red.raw(), /\u001b\[41m[^\n]*drops 12/);
+  assert.match(red.raw(), /\u001b\[41m[^\n]*map-full 3/);
+  red.unmount();
+  const mono = await mount(makeModel({ health }), { noColor: true });
+  assert.match(mono.raw(), /\u001b\[7m[^\n]*drops 12/);
+  assert.match(mono.raw(), /\u001b\[7m[^\n]*map-full 3/);
+  mono.unmount();
 });
 
 test('table ranks processes by messages/s with formatted columns', async () => {
