@@ -1,18 +1,23 @@
 import './env.js';
 import { render } from 'ink-testing-library';
+import { act } from 'react';
 import type { Model } from '../../src/data/model.js';
 import { App } from '../../src/ui/App.js';
 import type { Controls } from '../../src/ui/controls.js';
 import type { UiState } from '../../src/ui/state.js';
 
-export const tick = (ms = 30) => new Promise<void>((r) => setTimeout(r, ms));
 const immediate = () => new Promise<void>((r) => setImmediate(r));
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !cond(); waited += 5) {
-    if (waited > 5000) throw new Error(`timed out waiting for ${what}`);
-    await tick(5);
-  }
+/**
+ * Runs an interaction inside act(), which flushes React's work (renders and
+ * effects) before returning. The extra setImmediate lets Ink release a lone
+ * ESC, which it holds back in case an escape sequence follows.
+ */
+async function settle(action: () => void): Promise<void> {
+  await act(async () => {
+    action();
+    await immediate();
+  });
 }
 
 // SGR only: anything else in a frame is a bug the hostile tests look for.
@@ -66,18 +71,16 @@ interface MountOptions {
 /** Renders <App> at a given terminal size and gives typed helpers around it. */
 export async function mount(model: Model, opt: MountOptions = {}) {
   const { controls, calls } = recordingControls();
-  const app = render(<App model={model} controls={controls} initial={opt.initial} noColor={opt.noColor} />);
+  let app!: ReturnType<typeof render>;
+  await settle(() => {
+    app = render(<App model={model} controls={controls} initial={opt.initial} noColor={opt.noColor} />);
+  });
   const resize = async (columns: number, rows: number) => {
     // ink-testing-library's stdout is a fixed 100 columns; shadow its getters.
     Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
     Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
-    app.stdout.emit('resize');
-    await tick();
+    await settle(() => app.stdout.emit('resize'));
   };
-  // Ink renders synchronously (legacy root), but effects run later: wait
-  // until useInput has subscribed, which happens in the same effect flush
-  // as the resize subscription. Fixed sleeps flake on a loaded machine.
-  await until(() => app.stdin.listenerCount('readable') > 0, 'input subscription');
   await resize(opt.columns ?? 120, opt.rows ?? 40);
   return {
     ...app,
@@ -86,16 +89,13 @@ export async function mount(model: Model, opt: MountOptions = {}) {
     frame: () => plain(app.lastFrame()),
     raw: () => app.lastFrame() ?? '',
     press: async (...keys: string[]) => {
-      for (const k of keys) {
-        app.stdin.write(k);
-        // A lone ESC is held back one setImmediate in case a sequence follows.
-        await immediate();
-        await tick(5);
-      }
+      for (const k of keys) await settle(() => app.stdin.write(k));
     },
     update: async (m: Model) => {
-      app.rerender(<App model={m} controls={controls} initial={opt.initial} noColor={opt.noColor} />);
-      await tick();
+      await settle(() => app.rerender(<App model={m} controls={controls} initial={opt.initial} noColor={opt.noColor} />));
+    },
+    unmount: () => {
+      act(() => app.unmount());
     },
   };
 }
