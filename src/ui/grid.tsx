@@ -30,14 +30,15 @@ interface GridProps<T> {
 
 function fit<T>(columns: readonly GridColumn<T>[], width: number): GridColumn<T>[] {
   const kept = new Set(columns);
-  let used = columns.reduce((n, c) => n + c.width + 1, 0);
-  for (const c of [...columns].sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity))) {
-    if (used <= width || c.priority === undefined) break;
-    kept.delete(c);
-    used -= c.width + 1;
+  const used = () => [...kept].reduce((n, c) => n + c.width + 1, 0);
+  // Columns of equal priority go together (TX and RX bytes, say), lowest first.
+  const levels = [...new Set(columns.flatMap((c) => (c.priority === undefined ? [] : [c.priority])))].sort((a, b) => a - b);
+  for (const level of levels) {
+    if (used() <= width) break;
+    for (const c of columns) if (c.priority === level) kept.delete(c);
   }
   const growers = columns.filter((c) => kept.has(c) && c.grow).length;
-  const extra = growers > 0 ? Math.floor(Math.max(0, width - used) / growers) : 0;
+  const extra = growers > 0 ? Math.floor(Math.max(0, width - used()) / growers) : 0;
   return columns.filter((c) => kept.has(c)).map((c) => (c.grow ? { ...c, width: c.width + extra } : c));
 }
 

@@ -52,13 +52,15 @@ export function Header(props: { model: Model; ui: UiState }) {
   const h = m.health;
   const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull;
   const tags = headerTags(ui);
+  // + and - take effect with the next sample; show what was asked for until then.
+  const pending = ui.intervalMs !== null && ui.intervalMs !== m.intervalMs ? ` (→${fmtInterval(ui.intervalMs)})` : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint(theme, 'cyan')}>
           msgtop
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(m.intervalMs)}  up ${fmtDuration(m.uptimeMs)}`}
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(m.intervalMs)}${pending}  up ${fmtDuration(m.uptimeMs)}`}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>

@@ -10,8 +10,10 @@ export function Highlighted(props: { text: string; hits: readonly number[] }) {
   const hit = new Set(props.hits);
   const runs: { text: string; on: boolean }[] = [];
   for (let i = 0; i < props.text.length; i++) {
-    const on = hit.has(i);
     const last = runs.at(-1);
+    // Never split a surrogate pair across two styled runs.
+    const low = /[\udc00-\udfff]/.test(props.text[i] ?? '');
+    const on = low && last ? last.on : hit.has(i);
     if (last && last.on === on) last.text += props.text[i];
     else runs.push({ text: props.text[i] ?? '', on });
   }

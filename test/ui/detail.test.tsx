@@ -150,3 +150,12 @@ test('an exited process shows its final totals; a vanished one says so', async (
   assert.ok(ui.frame().includes('no longer reported'));
   ui.unmount();
 });
+
+test('narrow Peers pane drops TX and RX byte columns together', async () => {
+  const ui = await mount(makeModel({ processes: 3, detailFor: 0 }), { columns: 80, rows: 24 });
+  await ui.press(KEY.enter, '3');
+  const f = ui.frame();
+  assert.ok(!f.includes('TX BYTES') && !f.includes('RX BYTES'));
+  assert.match(f, /TX MSGS +RX MSGS/);
+  ui.unmount();
+});

@@ -96,3 +96,11 @@ test('no match says how to get back', async () => {
   assert.equal(comms(ui.frame()).length, 3);
   ui.unmount();
 });
+
+test('highlighting never splits an emoji', async () => {
+  const ui = await mount(makeModel({ processes: 3, overrides: { 0: { comm: 'a😀b' } } }));
+  await ui.press('/', 'a', '😀');
+  const line = ui.raw().split('\n').find((l) => l.includes('1000')) ?? '';
+  assert.ok(line.includes('😀'), 'emoji intact between style codes');
+  ui.unmount();
+});

@@ -92,6 +92,11 @@ test('+ and - step the interval through Controls', async () => {
     ui.calls.filter((c) => c[0] === 'setIntervalMs').map((c) => c[1]),
     [2000, 5000, 2000, 1000, 500],
   );
+  assert.match(ui.frame(), /every 1s \(→0\.5s\)/, 'requested interval shown until the engine applies it');
+  const applied = makeModel();
+  applied.intervalMs = 500;
+  await ui.update(applied);
+  assert.match(ui.frame(), /every 0\.5s {2}/);
   ui.unmount();
 });
 
