@@ -50,7 +50,9 @@ export function Header(props: { model: Model; ui: UiState }) {
   const recv = m.recv[stat];
   const ipc = m.ipc.tracing ? 'on' : 'off';
   const h = m.health;
-  const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull;
+  // Counts lost (drops, missed runs, full counter maps) and names or detail
+  // lost (the other maps) all mean "the table is incomplete".
+  const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull + h.procMapFull;
   const tags = headerTags(ui);
   // + and - take effect with the next sample; show what was asked for until then.
   const pending = ui.intervalMs !== null && ui.intervalMs !== m.intervalMs ? ` (→${fmtInterval(ui.intervalMs)})` : '';
@@ -69,6 +71,8 @@ export function Header(props: { model: Model; ui: UiState }) {
       </Text>
       <Text wrap="truncate">
         <Alarm label="drops" value={h.ringbufDrops} />
+        {'  '}
+        <Alarm label="missed" value={h.progMissed} />
         {'  '}
         <Alarm label="map-full" value={mapFull} />
         {'  '}

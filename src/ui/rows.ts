@@ -110,7 +110,8 @@ function groupByContainer(rows: TableRow[]): TableRow[] {
 
 function matchesPresets(p: ProcessRow, ui: UiState): boolean {
   if (ui.pid !== null && p.pid !== ui.pid) return false;
-  if (ui.comm !== null && p.comm !== ui.comm) return false;
+  // Substring, like the CLI's --comm (src/preset.ts).
+  if (ui.comm !== null && !p.comm.includes(ui.comm)) return false;
   if (ui.container !== null) {
     if (ui.container === HOST) return p.container === null;
     if (p.container === null || !p.container.startsWith(ui.container)) return false;

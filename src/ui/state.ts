@@ -53,8 +53,9 @@ export interface UiState {
   filter: string;
   /** The filter line is open and receives typed keys. */
   filterEditing: boolean;
-  /** Exact presets, e.g. from --pid / --comm / --container. */
+  /** Presets, e.g. from --pid / --comm / --container. */
   pid: number | null;
+  /** Substring of comm. */
   comm: string | null;
   /** Container id prefix, or "host" for processes outside containers. */
   container: string | null;

@@ -76,6 +76,12 @@ test('presets from initial state (--pid, --comm, --container, --filter)', async 
   const byComm = await mount(m, { initial: { comm: 'kafka' } });
   assert.deepEqual(comms(byComm.frame()), ['kafka']);
   byComm.unmount();
+  const bySub = await mount(m, { initial: { comm: 'sql' } });
+  assert.deepEqual(comms(bySub.frame()), [], 'no comm contains "sql"');
+  bySub.unmount();
+  const byPart = await mount(m, { initial: { comm: 'd-j' } });
+  assert.deepEqual(comms(byPart.frame()), ['systemd-journal'], 'substring, like --comm');
+  byPart.unmount();
   const byCtr = await mount(m, { initial: { container: 'c0ffee2' } });
   assert.deepEqual(comms(byCtr.frame()), ['postgres', 'chronyd', 'envoy']);
   byCtr.unmount();

@@ -9,7 +9,7 @@ test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost'
   for (const s of ['db-01', 'kernel 6.18.0', 'probes sock', 'SysV ipc on', 'every 1s', 'up 1h02m']) assert.ok(f.includes(s), s);
   // 5 processes: sends 100*(5..1) = 1500/s, receives 750/s
   assert.match(f, /msgs\/s 2\.3k {2}send 1\.5k {2}recv 750/);
-  assert.match(f, /drops 0 {2}map-full 0/);
+  assert.match(f, /drops 0 {2}missed 0 {2}map-full 0 {2}lost 0/);
   assert.match(f, /bpf 0\.31% of a core, msgtop cpu 1\.20%/);
   ui.unmount();
 });
@@ -18,9 +18,10 @@ test('drops and full maps are highlighted only when non-zero', async () => {
   const calm = await mount(makeModel());
   assert.doesNotMatch(calm.raw(), /(\u001b\[(7|41)m)+[^\n]*drops/, 'no highlight when zero');
   calm.unmount();
-  const health = { ringbufDrops: 12, detailMapFull: 3 };
+  const health = { ringbufDrops: 12, detailMapFull: 3, progMissed: 2 };
   const red = await mount(makeModel({ health }));
   assert.match(red.raw(), /\u001b\[41m[^\n]*drops 12/);
+  assert.match(red.raw(), /\u001b\[41m[^\n]*missed 2/);
   assert.match(red.raw(), /\u001b\[41m[^\n]*map-full 3/);
   red.unmount();
   const mono = await mount(makeModel({ health }), { noColor: true });
