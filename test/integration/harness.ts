@@ -116,12 +116,20 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
 
 const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_)/;
 
-/** Names of loaded BPF programs that look like msgtop's. */
-export function msgtopProgsLoaded(): string[] {
+function loadedProgs(): { id: number; name: string }[] {
   const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bpftool prog list failed: ${r.stderr}`);
-  const progs = JSON.parse(r.stdout) as { name?: string }[];
-  return progs.map((p) => p.name ?? '').filter((n) => OUR_PROGS.test(n));
+  return (JSON.parse(r.stdout) as { id: number; name?: string }[]).map((p) => ({ id: p.id, name: p.name ?? '' }));
+}
+
+// A msgtop someone runs outside the tests is not ours to judge.
+const before = new Set(loadedProgs().map((p) => p.id));
+
+/** msgtop-named BPF programs loaded since this test file started. */
+export function msgtopProgsLoaded(): string[] {
+  return loadedProgs()
+    .filter((p) => !before.has(p.id) && OUR_PROGS.test(p.name))
+    .map((p) => p.name);
 }
 
 /** msgtop's programs still loaded, after giving the kernel up to 3 s to free
