@@ -8,16 +8,17 @@ import { handleKey, resolveSelection, type Effect, type KeyContext } from './act
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
 import type { Controls } from './controls.js';
 import { Footer } from './footer.js';
-import { Header, headerHeight } from './header.js';
+import { Header, headerHeight, headerInfo } from './header.js';
 import { Help } from './help.js';
 import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
-import { Events } from './panes/events.js';
-import { SyscallPicker } from './picker.js';
+import { Events, eventWindow } from './panes/events.js';
+import { SyscallPicker, syscallUse } from './picker.js';
 import { deriveRows } from './rows.js';
 import { initialState, type UiState } from './state.js';
 import { Table } from './table.js';
 import { NO_COLOR, ThemeContext } from './theme.js';
+import { useScrollWindow } from './useScrollWindow.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 export const MIN_COLUMNS = 60;
@@ -73,6 +74,9 @@ export function App(props: AppProps) {
     rows.map((r) => r.key),
     ui,
   );
+  // Only the rows on screen go to <Table>: props stay small with 5000 processes.
+  const tableHeight = bodyHeight - 1;
+  const firstRow = useScrollWindow(selected, tableHeight, rows.length);
   const detailRow = ui.detailKey === null ? null : (shown.processes.find((p) => p.key === ui.detailKey) ?? null);
   const detail = detailFor(shown.detail, ui.detailKey);
 
@@ -153,15 +157,23 @@ export function App(props: AppProps) {
       />
     );
   else if (ui.view === 'events')
-    body = <Events events={shown.events} global scroll={ui.scroll} width={size.columns} height={bodyHeight} />;
-  else if (ui.view === 'pick-syscall') body = <SyscallPicker processes={shown.processes} index={ui.pickIndex} height={bodyHeight} />;
+    body = (
+      <Events
+        window={eventWindow(shown.events, ui.scroll, bodyHeight)}
+        total={shown.events.length}
+        global
+        scroll={ui.scroll}
+        width={size.columns}
+        height={bodyHeight}
+      />
+    );
+  else if (ui.view === 'pick-syscall') body = <SyscallPicker use={syscallUse(shown.processes)} index={ui.pickIndex} height={bodyHeight} />;
   else
     body = (
       <Table
-        rows={rows}
+        rows={rows.slice(firstRow, firstRow + tableHeight)}
         columns={columns}
-        selected={selected}
-        height={bodyHeight - 1}
+        selected={selected - firstRow}
         sortBy={sortBy}
         sortDesc={ui.sortDesc}
         totals={ui.totals}
@@ -172,7 +184,7 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflow="hidden">
-        <Header model={shown} ui={ui} />
+        <Header model={headerInfo(shown)} ui={ui} />
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}
         </Box>

@@ -41,7 +41,15 @@ function Alarm(props: { label: string; value: number }) {
   );
 }
 
-export function Header(props: { model: Model; ui: UiState }) {
+/** The parts of a Model the header shows (not the process list). */
+export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'intervalMs' | 'uptimeMs' | 'health' | 'cost' | 'send' | 'recv'>;
+
+export function headerInfo(m: Model): HeaderInfo {
+  const { host, kernel, probes, ipc, intervalMs, uptimeMs, health, cost, send, recv } = m;
+  return { host, kernel, probes, ipc, intervalMs, uptimeMs, health, cost, send, recv };
+}
+
+export function Header(props: { model: HeaderInfo; ui: UiState }) {
   const { model: m, ui } = props;
   const theme = useTheme();
   const per = ui.totals ? '' : '/s';

@@ -3,7 +3,7 @@
 // fuzzy match runs on the escaped text so highlight indexes line up with
 // what is drawn.
 import fuzzysort from 'fuzzysort';
-import { SEED_SYSCALLS, type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model.js';
+import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model.js';
 import { escapeControl } from '../data/sanitize.js';
 import type { ColumnId, UiState } from './state.js';
 
@@ -41,13 +41,11 @@ function pick(stat: Stat | undefined, totals: boolean): Counts {
   return totals ? stat.total : stat.rate;
 }
 
+// Plain field reads: this runs for every process on every sample.
 function valuesOf(p: ProcessRow, totals: boolean, syscall: SyscallName | null): Record<NumericId, number> {
   const send = pick(p.send, totals);
   const recv = pick(p.recv, totals);
-  const perSys = Object.fromEntries(SEED_SYSCALLS.map((sc) => [sc, pick(p.syscalls[sc], totals).messages])) as Record<
-    (typeof SEED_SYSCALLS)[number],
-    number
-  >;
+  const sys = (name: SyscallName) => pick(p.syscalls[name], totals).messages;
   const only = syscall === null ? null : pick(p.syscalls[syscall], totals);
   return {
     msgs: only ? only.messages : send.messages + recv.messages,
@@ -58,11 +56,11 @@ function valuesOf(p: ProcessRow, totals: boolean, syscall: SyscallName | null): 
     err: only ? only.errors : send.errors + recv.errors,
     calls: only ? only.calls : send.calls + recv.calls,
     bytes: only ? only.bytes : send.bytes + recv.bytes,
-    sendmsg: perSys.sendmsg ?? 0,
-    recvmsg: perSys.recvmsg ?? 0,
-    sendmmsg: perSys.sendmmsg ?? 0,
-    recvmmsg: perSys.recvmmsg ?? 0,
-    msgsnd: perSys.msgsnd ?? 0,
+    sendmsg: sys('sendmsg'),
+    recvmsg: sys('recvmsg'),
+    sendmmsg: sys('sendmmsg'),
+    recvmmsg: sys('recvmmsg'),
+    msgsnd: sys('msgsnd'),
   };
 }
 

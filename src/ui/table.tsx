@@ -1,7 +1,6 @@
-// The ranked process table: one header row, then a window of rows that
-// keeps the selected one in view.
+// The ranked process table: one header row, then the visible window of
+// rows (App slices it, so only what is drawn crosses as props).
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
 import type { Column } from './columns.js';
 import { isNumeric, SPARK_WIDTH } from './columns.js';
 import { cell, fmtBytes, fmtCount } from './format.js';
@@ -12,11 +11,11 @@ import type { ColumnId } from './state.js';
 import { tint, useTheme } from './theme.js';
 
 interface TableProps {
+  /** The rows on screen. */
   rows: readonly TableRow[];
   columns: readonly Column[];
+  /** Index of the selected row within `rows`, or -1. */
   selected: number;
-  /** Lines for rows, excluding the column header. */
-  height: number;
   sortBy: ColumnId;
   sortDesc: boolean;
   totals: boolean;
@@ -84,21 +83,14 @@ function Cell(props: { column: Column; row: TableRow; first: boolean; selected: 
 }
 
 export function Table(props: TableProps) {
-  const offset = useRef(0);
-  const h = Math.max(1, props.height);
-  // Scroll as little as possible to keep the selection visible.
-  if (props.selected < offset.current) offset.current = Math.max(0, props.selected);
-  if (props.selected >= offset.current + h) offset.current = props.selected - h + 1;
-  offset.current = Math.max(0, Math.min(offset.current, props.rows.length - h));
-  const visible = props.rows.slice(offset.current, offset.current + h);
   return (
     <Box flexDirection="column">
       <HeaderRow columns={props.columns} sortBy={props.sortBy} sortDesc={props.sortDesc} totals={props.totals} />
-      {visible.length === 0 && <Text dimColor>{props.emptyText}</Text>}
-      {visible.map((row, i) => (
+      {props.rows.length === 0 && <Text dimColor>{props.emptyText}</Text>}
+      {props.rows.map((row, i) => (
         <Box key={row.key}>
           {props.columns.map((c, ci) => (
-            <Cell key={c.id} column={c} row={row} first={ci === 0} selected={offset.current + i === props.selected} />
+            <Cell key={c.id} column={c} row={row} first={ci === 0} selected={i === props.selected} />
           ))}
         </Box>
       ))}

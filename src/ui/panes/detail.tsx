@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Detail, ProcessRow } from '../../data/model.js';
 import { escapeControl } from '../../data/sanitize.js';
 import { PANES, type PaneName } from '../state.js';
-import { Events } from './events.js';
+import { Events, eventWindow } from './events.js';
 import { History } from './history.js';
 import { peerList, Peers } from './peers.js';
 import { Sizes } from './sizes.js';
@@ -97,7 +97,16 @@ export function DetailView(props: DetailViewProps) {
           peers: <Peers {...pane} />,
           sizes: <Sizes {...pane} />,
           history: <History {...pane} />,
-          events: <Events events={props.detail?.events ?? []} global={false} scroll={props.scroll} width={props.width} height={pane.height} />,
+          events: (
+            <Events
+              window={eventWindow(props.detail?.events ?? [], props.scroll, pane.height)}
+              total={props.detail?.events.length ?? 0}
+              global={false}
+              scroll={props.scroll}
+              width={props.width}
+              height={pane.height}
+            />
+          ),
         }[props.pane]
       )}
     </Box>

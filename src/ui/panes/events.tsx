@@ -34,31 +34,38 @@ function columns(global: boolean): GridColumn<EventRow>[] {
   ];
 }
 
+/** The slice of `events` on screen: `rows` lines, `scroll` lines up from the newest. */
+export function eventWindow(events: readonly EventRow[], scroll: number, height: number): { first: number; rows: EventRow[] } {
+  const rows = Math.max(1, height - 2);
+  const end = Math.max(0, events.length - scroll);
+  const first = Math.max(0, end - rows);
+  return { first, rows: events.slice(first, end) };
+}
+
 export interface EventsProps {
-  events: readonly EventRow[];
+  /** From eventWindow: only what is drawn crosses as props. */
+  window: { first: number; rows: EventRow[] };
+  total: number;
   global: boolean;
-  /** Lines scrolled up from the newest event. */
   scroll: number;
   width: number;
   height: number;
 }
 
 export function Events(props: EventsProps) {
-  const rows = Math.max(1, props.height - 2);
-  const end = Math.max(0, props.events.length - props.scroll);
-  const start = Math.max(0, end - rows);
   const status = props.scroll > 0 ? `scrolled back ${props.scroll} (G: newest)` : 'following newest';
+  const { first, rows } = props.window;
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate">
-        {`${props.events.length} recent events, ${status}; space pauses, ↑↓ PgUp PgDn scroll`}
+        {`${props.total} recent events, ${status}; space pauses, ↑↓ PgUp PgDn scroll`}
       </Text>
       <Grid
         columns={columns(props.global)}
-        rows={props.events.slice(start, end)}
+        rows={rows}
         width={props.width}
-        height={rows}
-        rowKey={(_e, i) => String(start + i)}
+        height={Math.max(1, props.height - 2)}
+        rowKey={(_e, i) => String(first + i)}
         emptyText="no events yet"
       />
     </Box>
