@@ -12,6 +12,23 @@ import type { UiState } from './ui/state.js';
 /** First refresh comes quickly so rates show without waiting a full interval. */
 const FIRST_REFRESH_MS = 250;
 
+// Like htop: draw on the alternate screen so quitting gives the shell back
+// as it was, whatever way msgtop ends.
+const ALT_SCREEN_ON = '\x1b[?1049h';
+const ALT_SCREEN_OFF = '\x1b[?1049l';
+
+let onAltScreen = false;
+function enterAltScreen(): void {
+  process.stdout.write(ALT_SCREEN_ON);
+  onAltScreen = true;
+  process.on('exit', leaveAltScreen);
+}
+function leaveAltScreen(): void {
+  if (!onAltScreen) return;
+  onAltScreen = false;
+  process.stdout.write(ALT_SCREEN_OFF);
+}
+
 export function runTui(source: Source, opts: Options): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs });
   const keep = presetMatches(opts);
@@ -40,6 +57,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
         if (timer) clearTimeout(timer);
         for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, controls.quit);
         app.unmount();
+        leaveAltScreen();
         source.close();
         resolve(0);
       },
@@ -55,6 +73,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
     // Ctrl-C arrives as a key (App calls quit); SIGTERM/SIGHUP (a dropped
     // ssh session) must restore the terminal the same way.
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, controls.quit);
+    enterAltScreen();
     const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
   });

@@ -1,0 +1,131 @@
+// The real msgtop in a real terminal (tmux), driven by keys and read back
+// with capture-pane, against a workload whose counts are known.
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, msggen, progsLeft } from '../integration/harness.js';
+
+const SESSION = `msgtop-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
+/** Sends keys, then pauses: a terminal delivers what arrives together as one
+ * chunk, and "msggen\r" in one chunk is text, not text then Enter. */
+async function keys(...k: string[]): Promise<void> {
+  tmux('send-keys', '-t', SESSION, ...k);
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  let s = '';
+  while (Date.now() < deadline) {
+    s = screen();
+    if (test(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
+}
+
+/** Table rows: lines after the column header, up to the first blank line. */
+function tableRows(s: string): string[][] {
+  const lines = s.split('\n');
+  const head = lines.findIndex((l) => /^\s*PID\s+USER\s+COMM/.test(l));
+  if (head < 0) return [];
+  const rows: string[][] = [];
+  for (const l of lines.slice(head + 1)) {
+    if (!/^\s*\d+\s/.test(l)) break;
+    rows.push(l.trim().split(/\s+/));
+  }
+  return rows;
+}
+
+let gen: ChildProcess;
+let dir: string;
+let genPid = 0;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'msgtop-e2e-'));
+  // CI=true makes Ink print only the last frame: clear it for the child.
+  tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40',
+    `env -u CI ${process.execPath} ${cli} --interval 0.5 --probes sock --ipc always`);
+  await waitFor('the header', (s) => s.includes('probes sock') && /PID\s+USER\s+COMM/.test(s));
+  // stdout to a file, not a socket, so the result line is not socket traffic.
+  const out = join(dir, 'gen.json');
+  gen = spawn(msggen, [
+    '--hold', '--transport', 'udp', '--size', '100',
+    '--sendmsg', '400', '--mmsg', '30', '--vlen', '4', '--eagain', '5', '--msgsnd', '20',
+  ], { stdio: ['pipe', openSync(out, 'w'), 'inherit'] });
+  const deadline = Date.now() + 15_000;
+  while (!genPid && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const text = readFileSync(out, 'utf8');
+    if (text.includes('\n')) genPid = (JSON.parse(text) as { pid: number }).pid;
+  }
+  assert.ok(genPid, 'generator finished its work');
+});
+
+after(async () => {
+  gen.stdin?.end();
+  await new Promise((r) => (gen.exitCode === null ? gen.on('exit', r) : r(null)));
+  spawnSync('tmux', ['kill-session', '-t', SESSION]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('totals: the generator tops the table with its exact counts', async () => {
+  await keys('t');
+  const s = await waitFor('msggen on top in totals', (x) => tableRows(x)[0]?.[2] === 'msggen');
+  const top = tableRows(s)[0]!;
+  assert.equal(Number(top[0]), genPid);
+  // PID USER COMM MSGS SEND RECV IN OUT ERR sendmsg recvmsg sendmmsg recvmmsg msgsnd
+  assert.deepEqual(top.slice(3, 6), ['1.1k', '540', '540']); // 400+120+20 each way
+  assert.equal(top[8], '5'); // EAGAIN
+  assert.deepEqual(top.slice(9, 14), ['400', '400', '120', '120', '20']);
+});
+
+it('/ and the name filter the table to the generator', async () => {
+  await keys('/');
+  await keys('-l', 'msggen');
+  await keys('Enter');
+  const s = await waitFor('one row', (x) => tableRows(x).length === 1);
+  assert.equal(tableRows(s)[0]![2], 'msggen');
+  assert.match(s, /msggen/);
+});
+
+it('Enter drills in: per-syscall calls, messages, bytes and errors', async () => {
+  await keys('Enter');
+  const s = await waitFor('the summary pane', (x) => /^sendmsg\s/m.test(x) && /ERRNO/.test(x));
+  const row = (name: string): string[] => {
+    const line = s.split('\n').find((l) => l.startsWith(`${name} `));
+    assert.ok(line, `${name} row in:\n${s}`);
+    return line.trim().split(/\s+/);
+  };
+  // ... CALLS MSGS BYTES AVG-MSG ERRS are the last five cells.
+  assert.deepEqual(row('sendmsg').slice(-5), ['400', '400', '39.1KiB', '100B', '0']);
+  assert.deepEqual(row('recvmsg').slice(-5), ['405', '400', '39.1KiB', '100B', '5']);
+  assert.deepEqual(row('sendmmsg').slice(-5), ['30', '120', '11.7KiB', '100B', '0']);
+  assert.deepEqual(row('recvmmsg').slice(-5), ['30', '120', '11.7KiB', '100B', '0']);
+  assert.deepEqual(row('msgsnd').slice(-5), ['20', '20', '2.0KiB', '100B', '0']);
+  assert.match(s, /EAGAIN \(11\)\s+recvmsg\s+\S+\s+5/);
+});
+
+it('Esc returns to the table; q quits and leaves no BPF program', async () => {
+  await keys('Escape');
+  await waitFor('the table again', (x) => tableRows(x).length >= 1);
+  await keys('q');
+  // The session ends with its only program.
+  const deadline = Date.now() + 10_000;
+  while (spawnSync('tmux', ['has-session', '-t', SESSION]).status === 0) {
+    assert.ok(Date.now() < deadline, 'msgtop still running after q');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await progsLeft(), []);
+});
