@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make g++ pkg-config)
+# clang compiles the BPF C; libbpf-dev is the shared libbpf the addon links
+# (Debian's static libbpf.a is not -fPIC); bpftool generates the skeleton.
+packages=(clang libbpf-dev bpftool make g++ python3)
 if [[ "${1:-}" == "--test" ]]; then
-	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps python3)
+	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps)
 fi
 
 missing=()
