@@ -4,20 +4,14 @@
 // belongs to a newer process has exited; it keeps its last known info.
 import { existsSync, readFileSync } from 'node:fs';
 import { cgroupV2Path, containerId } from './container.js';
+import type { ProcessRow } from './model.js';
 import { escapeControl } from './sanitize.js';
 
-export interface ProcInfo {
-  pid: number;
-  startTicks: number;
-  comm: string;
-  cmdline: string;
-  user: string;
-  uid: number;
-  container: string | null;
-  cgroup: string;
-  /** Epoch ms when seen gone; null while alive. */
-  exitedAt: number | null;
-}
+/** What /proc (or the kernel) tells about a process: a ProcessRow's identity part. */
+export type ProcInfo = Pick<
+  ProcessRow,
+  'pid' | 'startTicks' | 'comm' | 'cmdline' | 'user' | 'uid' | 'container' | 'cgroup' | 'exitedAt'
+>;
 
 export interface RegistryOptions {
   procRoot?: string;
