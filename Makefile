@@ -24,3 +24,18 @@ clean:
 	rm -rf $(OUT) native/build test/workload/msggen
 
 .PHONY: all clean
+
+# Benchmark-only: empty BPF programs on msgtop's hooks and their loader
+# (`npm run bench` builds these itself with `make -s bench-floor`).
+BENCH_OUT := bench/.output
+bench-floor: $(BENCH_OUT)/floor.bpf.o $(BENCH_OUT)/floor
+
+$(BENCH_OUT)/floor.bpf.o: bench/floor.bpf.c
+	@mkdir -p $(BENCH_OUT)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(ARCH_INC) -Wall -Werror -c $< -o $@
+
+$(BENCH_OUT)/floor: bench/floor.c
+	@mkdir -p $(BENCH_OUT)
+	cc -O2 -Wall -Wextra -o $@ $< -lbpf
+
+.PHONY: bench-floor

@@ -1,0 +1,389 @@
+// `npm run bench [-- --quick] [-- --out FILE] [-- --strict]`: what msgtop
+// costs, measured side by side in one run, printed as one markdown table
+// plus the command lines used. See bench/README.md.
+//   --quick   short smoke variant (~2 min): fewer/smaller repetitions, no
+//             thresholds asserted; exits non-zero only if something broke
+//             (a count mismatch, a tool failing, a BPF program left behind)
+//   --out F   also write the report to F
+//   --strict  (full run) exit 1 when a target is missed
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runEventProbe, runMsgtopEvents, type MsgtopEventsResult, type ProbeResult } from './events.js';
+import { runExact, type ExactResult } from './exact.js';
+import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
+import { ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
+import { conditions } from './tracers.js';
+import {
+  frameTime,
+  jsonStartup,
+  tuiBusy,
+  tuiIdle,
+  tuiStartup,
+  type BusyResult,
+  type CpuSample,
+  type FrameResult,
+  type StartupResult,
+} from './usercost.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const strict = argv.includes('--strict');
+const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
+
+const CFG = quick
+  ? {
+      reps: 2,
+      rounds: 1,
+      scale: { sendmsg: 20_000, mmsg: 2_500, vlen: 8, getppid: 200_000 },
+      exactMmsg: ['--procs', '4', '--transport', 'unix', '--mmsg', '2000', '--vlen', '64', '--size', '16'],
+      exactSendmsg: null as string[] | null,
+      exactModes: ['sock'] as const,
+      flood: ['--procs', '2', '--transport', 'unix', '--mmsg', '2000', '--vlen', '64'],
+      idle: { warmup: 1, seconds: 4 },
+      busy: { procs: 200, warmup: 3, seconds: 4, rateHz: 1 },
+      frame: { processes: 10_000, frames: 3 },
+      startupReps: 2,
+    }
+  : {
+      reps: 9,
+      rounds: 2,
+      scale: { sendmsg: 100_000, mmsg: 12_500, vlen: 8, getppid: 1_000_000 },
+      exactMmsg: ['--procs', '4', '--transport', 'unix', '--mmsg', '20000', '--vlen', '64', '--size', '16'],
+      exactSendmsg: ['--procs', '4', '--transport', 'unix', '--sendmsg', '300000', '--size', '16'] as string[] | null,
+      exactModes: ['sock', 'syscalls'] as const,
+      flood: ['--procs', '2', '--transport', 'unix', '--mmsg', '20000', '--vlen', '64'],
+      idle: { warmup: 3, seconds: 20 },
+      busy: { procs: 2000, warmup: 8, seconds: 20, rateHz: 1 },
+      frame: { processes: 10_000, frames: 20 },
+      startupReps: 5,
+    };
+
+const log = (s: string) => process.stderr.write(s + '\n');
+const problems: string[] = [];
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    killAll('SIGTERM');
+    setTimeout(() => process.exit(130), 500);
+  });
+}
+process.on('exit', () => killAll('SIGTERM'));
+
+function preflight(): { bpftrace: boolean } {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (BPF)');
+  for (const f of ['dist/src/cli.js', 'test/workload/msggen', 'native/build/Release/msgtop.node']) {
+    if (!existsSync(`${root}/${f}`)) throw new Error(`${f} missing: run npm run build`);
+  }
+  if (!existsSync('/sys/kernel/tracing/events/syscalls')) {
+    spawnSync('mount', ['-t', 'tracefs', 'tracefs', '/sys/kernel/tracing']);
+  }
+  const mk = spawnSync('make', ['-s', '-C', root, 'bench-floor'], { encoding: 'utf8' });
+  if (mk.status !== 0 || !existsSync(floorBin)) throw new Error(`make bench-floor failed: ${mk.stderr}`);
+  const bt = spawnSync('bpftrace', ['--version'], { encoding: 'utf8' });
+  return { bpftrace: bt.status === 0 };
+}
+
+// ---- formatting ----------------------------------------------------------
+
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
+const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}%` : '–');
+const mb = (x: number) => (Number.isFinite(x) ? `${(x / 1048576).toFixed(0)} MB` : '–');
+const ratioCell = (s: Summary) => `${f3(s.median)}×`;
+const spreadCell = (s: Summary, f = f3) => (s.n ? `IQR ${f(s.q1)}–${f(s.q3)}; min–max ${f(s.min)}–${f(s.max)}` : '–');
+
+interface Row {
+  sec: string;
+  what: string;
+  cond: string;
+  value: string;
+  spread: string;
+  n: string;
+  target: string;
+  verdict: string;
+}
+const rows: Row[] = [];
+const misses: string[] = [];
+function row(r: Omit<Row, 'verdict'>, ok?: boolean | null): void {
+  const verdict = ok === undefined || ok === null ? '' : ok ? 'ok' : 'MISS';
+  if (ok === false) misses.push(`${r.what} — ${r.cond}: ${r.value} (target ${r.target})`);
+  rows.push({ ...r, verdict });
+}
+
+function overheadRows(o: OverheadResult): void {
+  for (const w of o.workloads) {
+    const sec = w.id === 'getppid' ? '2' : '1';
+    const base = summarize(o.nsPerOp['none']![w.id]!);
+    row({ sec, what: w.label, cond: 'no tracer', value: `${f0(base.median)} ns`, spread: spreadCell(base, f0), n: String(base.n), target: w.unit });
+    for (const c of o.conditions.slice(1)) {
+      const s = ratioSummary(o, c.id, w.id);
+      const ns = summarize(o.nsPerOp[c.id]![w.id]!);
+      let target = '';
+      let ok: boolean | undefined;
+      if (c.id === 'msgtop-sock') {
+        const lim = w.id === 'getppid' ? 1.02 : 1.05;
+        target = `≤ ${lim}×`;
+        ok = s.median <= lim;
+      }
+      row({ sec, what: w.label, cond: c.label, value: `${ratioCell(s)} (${f0(ns.median)} ns)`, spread: spreadCell(s), n: String(s.n), target }, quick ? undefined : ok);
+    }
+    if (w.id !== 'getppid' && o.ratio['bpftrace-syscalls']) {
+      const m = ratioSummary(o, 'msgtop-sock', w.id).median - 1;
+      for (const bt of ['bpftrace-syscalls', 'bpftrace-sock']) {
+        if (!o.ratio[bt]) continue;
+        const b = ratioSummary(o, bt, w.id).median - 1;
+        const q = b > 0 ? m / b : NaN;
+        row(
+          {
+            sec,
+            what: w.label,
+            cond: `msgtop default overhead ÷ ${bt} overhead`,
+            value: Number.isFinite(q) ? f2(q) : '–',
+            spread: `(${f3(m + 1)} − 1) ÷ (${f3(b + 1)} − 1), medians`,
+            n: '',
+            target: bt === 'bpftrace-syscalls' ? '≤ 0.25' : '',
+          },
+          quick || bt !== 'bpftrace-syscalls' || !Number.isFinite(q) ? undefined : q <= 0.25,
+        );
+      }
+    }
+  }
+}
+
+function exactRows(rs: ExactResult[]): void {
+  for (const r of rs) {
+    row(
+      {
+        sec: '3',
+        what: `exact counts under load: ${r.workload}`,
+        cond: `msgtop --probes=${r.mode}`,
+        value: `${r.match ? 'MATCH' : 'MISMATCH'} at ${(r.rate / 1e6).toFixed(2)}M msgs/s`,
+        spread: `${f0(r.messages)} datagrams sent+received (${(r.sentRate / 1e6).toFixed(2)}M sent/s); same command untraced just before: ${(r.baseRate / 1e6).toFixed(2)}M msgs/s; ringbuf drops ${r.drops['ringbuf'] ?? '?'}, map full ${(r.drops['counter_map_full'] ?? 0) + (r.drops['errno_map_full'] ?? 0)}, state lost ${r.drops['state_lost'] ?? '?'}`,
+        n: '1',
+        target: 'MATCH at ≥ 1M msgs/s',
+      },
+      r.match && (quick || r.rate >= 1e6),
+    );
+    if (!r.match) problems.push(`count mismatch (${r.mode}, ${r.workload}): ${r.mismatches.slice(0, 5).join('; ')}`);
+  }
+}
+
+function eventRows(p: ProbeResult | null, m: MsgtopEventsResult | null): void {
+  if (p) {
+    row(
+      {
+        sec: '4',
+        what: 'event stream, addon → JS',
+        cond: 'LiveSource, all events',
+        value: `${f0(p.deliveredPerSec)} events/s delivered`,
+        spread: `produced ${f0(p.produced)} = delivered ${f0(p.delivered)} + dropped ${f0(p.dropped)} + in flight ${f0(p.inFlight)}; ${f0(p.batches)} batches; flood ${(p.floodRate / 1e6).toFixed(2)}M msgs/s`,
+        n: '1',
+        target: 'produced = delivered + dropped',
+      },
+      p.balanced,
+    );
+    if (!p.balanced) problems.push(`event accounting off: ${JSON.stringify(p)}`);
+  }
+  if (m) {
+    row(
+      {
+        sec: '4',
+        what: 'event stream, msgtop --json --all-events',
+        cond: 'msgtop sock',
+        value: m.hasEventsField
+          ? `submitted ${f0(m.submitted!)}, delivered ${f0(m.delivered!)}, dropped ${f0(m.dropped)}`
+          : `dropped (drops.ringbuf) ${f0(m.dropped)}; no "events" field in the JSON yet`,
+        spread: `flood ${f0(m.floodMessages)} msgs`,
+        n: '1',
+        target: 'produced = delivered + dropped',
+      },
+      m.balanced,
+    );
+  }
+}
+
+function cpuRows(idle: (CpuSample & { firstFrameMs: number }) | null, busy: BusyResult | null): void {
+  if (idle) {
+    row({ sec: '5', what: 'TUI CPU, 1 Hz, no extra load', cond: 'msgtop TUI (tmux 120×40)', value: pct(idle.cpuPercent), spread: `over ${idle.seconds} s`, n: '1', target: '≤ 2% of a core' }, quick ? undefined : idle.cpuPercent <= 2);
+    row({ sec: '5', what: 'TUI RSS, no extra load', cond: 'msgtop TUI', value: mb(idle.rssBytes), spread: `peak ${mb(idle.hwmBytes)}`, n: '1', target: '≤ 150 MB' }, quick ? undefined : idle.hwmBytes <= 150 * 1048576);
+  }
+  if (busy) {
+    row({ sec: '5', what: `TUI CPU, 1 Hz, ${busy.processes} active processes`, cond: 'msgtop TUI (tmux 120×40)', value: pct(busy.cpuPercent), spread: `over ${busy.seconds} s`, n: '1', target: '≤ 10% of a core' }, quick ? undefined : busy.cpuPercent <= 10);
+    row({ sec: '5', what: `TUI RSS, ${busy.processes} active processes`, cond: 'msgtop TUI', value: mb(busy.rssBytes), spread: `peak ${mb(busy.hwmBytes)}`, n: '1', target: '≤ 150 MB' }, quick ? undefined : busy.hwmBytes <= 150 * 1048576);
+  }
+}
+
+function frameRows(fs: FrameResult[]): void {
+  for (const f of fs) {
+    row(
+      {
+        sec: '5',
+        what: `frame: rows + render of <App>, ${f0(f.processes)} processes`,
+        cond: 'ink-testing-library rerender, 120×40, new Model each frame',
+        value: `${f0(f.cpu.median)} ms CPU (${f0(f.frames.median)} ms wall)`,
+        spread: `CPU ${spreadCell(f.cpu, f0)}; wall ${spreadCell(f.frames, f0)}; first mount ${f0(f.firstMs)} ms`,
+        n: String(f.cpu.n),
+        target: '≤ 30 ms',
+      },
+      quick ? undefined : f.cpu.median <= 30,
+    );
+  }
+}
+
+function startupRows(j: StartupResult | null, t: StartupResult | null): void {
+  if (j) row({ sec: '6', what: 'start → first output', cond: 'msgtop --json --iterations 1 --interval 0.1', value: `${f0(j.ms.median)} ms`, spread: spreadCell(j.ms, f0), n: String(j.ms.n), target: '≤ 1000 ms' }, quick ? undefined : j.ms.median <= 1000);
+  if (t) row({ sec: '6', what: 'start → first frame', cond: 'msgtop TUI in tmux', value: `${f0(t.ms.median)} ms`, spread: spreadCell(t.ms, f0), n: String(t.ms.n), target: '≤ 1000 ms' }, quick ? undefined : t.ms.median <= 1000);
+}
+
+function table(): string {
+  const head = ['§', 'measure', 'condition', 'median', 'spread', 'n', 'target', ''];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${[r.sec, r.what, r.cond, r.value, r.spread, r.n, r.target, r.verdict].join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function progCostText(pc: ProgCost[]): string {
+  const out: string[] = [];
+  for (const p of pc) {
+    const per = p.programs.map((x) => `${x.name} ${f0(x.nsPerRun)} ns × ${f0(x.runs)}`).join(', ');
+    out.push(`- ${p.cond} / ${p.workload}: ${f0(p.nsPerOp)} ns of BPF per op — ${per || 'no runs'}`);
+  }
+  return out.join('\n');
+}
+
+// ---- main ----------------------------------------------------------------------
+
+async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> {
+  const t0 = Date.now();
+  log(`== ${name}`);
+  try {
+    const r = await f();
+    log(`   (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    return r;
+  } catch (e) {
+    problems.push(`${name}: ${(e as Error).message}`);
+    log(`   FAILED: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const { bpftrace } = preflight();
+  const conds = conditions(bpftrace);
+  const ws = workloads(CFG.scale);
+  const header = [
+    `# msgtop cost benchmark${quick ? ' (--quick smoke run: thresholds not asserted)' : ''}`,
+    '',
+    `${new Date().toISOString()} · kernel ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · node ${process.version} · load at start ${loadAvg()}`,
+  ];
+  if (!bpftrace) header.push('', 'bpftrace not found: its rows are missing (scripts/setup.sh --test installs it).');
+  const foreign0 = foreignTracers();
+  if (foreign0.length) {
+    header.push('', `WARNING: ${foreign0.length} tracing BPF programs of other processes are loaded at start (${[...new Set(foreign0.map((p) => p.name))].slice(0, 6).join(', ')}): if they are attached, the no-tracer baseline is not clean.`);
+  }
+  log(header.join('\n'));
+
+  const ov = await section(`1+2 kernel-side overhead (${CFG.reps} interleaved repetitions × ${conds.length + 1} conditions)`, () =>
+    runOverhead(conds, ws, CFG.reps, CFG.rounds, log),
+  );
+  const pc = await section('BPF run time per program (kernel.bpf_stats_enabled=1, separate pass)', () =>
+    runProgCosts(
+      conds.filter((c) => c.id !== 'floor-syscalls' && c.id !== 'bpftrace-sock'),
+      ws.filter((w) => w.id !== 'getppid'),
+      log,
+    ),
+  );
+  const exact: ExactResult[] = [];
+  await section('3 exactness under load', async () => {
+    for (const mode of CFG.exactModes) {
+      exact.push(await runExact(mode, CFG.exactMmsg, `${CFG.exactMmsg.join(' ')}`));
+      if (CFG.exactSendmsg) exact.push(await runExact(mode, CFG.exactSendmsg, `${CFG.exactSendmsg.join(' ')}`));
+    }
+  });
+  const probe = await section('4a event stream: addon → JS', () => runEventProbe(CFG.flood));
+  const mev = await section('4b event stream: msgtop --json --all-events', () => runMsgtopEvents(CFG.flood));
+  const idle = await section('5a TUI idle', () => tuiIdle(CFG.idle.warmup, CFG.idle.seconds));
+  const busy = await section(`5b TUI with ${CFG.busy.procs} active processes`, () =>
+    tuiBusy(CFG.busy.procs, CFG.busy.warmup, CFG.busy.seconds, CFG.busy.rateHz),
+  );
+  const frames: FrameResult[] = [];
+  await section('5c frame time', async () => {
+    frames.push(frameTime(CFG.frame.processes, CFG.frame.frames));
+  });
+  const js = await section('6a start → first JSON line', () => jsonStartup(CFG.startupReps));
+  const tui = await section('6b start → first TUI frame', () => tuiStartup(CFG.startupReps));
+
+  if (ov) overheadRows(ov);
+  exactRows(exact);
+  eventRows(probe, mev);
+  cpuRows(idle, busy);
+  frameRows(frames);
+  startupRows(js, tui);
+
+  // Nothing of ours may stay loaded.
+  await new Promise((r) => setTimeout(r, 500));
+  const left = leftovers();
+  if (left.length) problems.push(`BPF programs left loaded: ${left.map((p) => `${p.id}:${p.name}`).join(', ')}`);
+
+  const notes: string[] = [];
+  if (ov && ov.foreignSamples > 0) {
+    header.push('', `WARNING: other processes' tracing BPF programs were loaded during ${ov.foreignSamples} of ${ov.samples} overhead samples; if attached, they slow the no-tracer baseline too and shrink every ratio.`);
+  }
+  if (ov) {
+    notes.push(
+      `- Overhead: ${CFG.reps} repetitions; in each, every condition runs between two no-tracer runs (none, A, none, B, …; order rotated per repetition) and its ratio is ns/op ÷ the mean of those two. Each attachment runs every loop ${CFG.rounds}× and keeps the fastest. msgtop runs at its default 1 Hz with --ipc off (so another session's SysV queues cannot switch on syscall tracepoints mid-run; with no queues that is what --ipc auto does), measured after its first output line.`,
+      `- bpftrace is given the cheapest equivalent it can express: exit tracepoints only (count + sum(ret) per (pid, probe)), on sendmsg, recvmsg, sendmmsg, recvmmsg, msgsnd — msgtop's syscalls mode does enter+exit, bytes, errors, errnos. A second bpftrace row uses the same sock tracepoints as msgtop's default mode (as perf-event tracepoints, not raw).`,
+      `- Foreign tracing BPF programs (other sessions) were loaded during ${ov.foreignSamples} of ${ov.samples} samples${ov.foreignNames.size ? `: ${[...ov.foreignNames].slice(0, 8).join(', ')}` : ''}. Load averages per repetition: ${ov.loads.join(' · ')}.`,
+    );
+  }
+  notes.push(`- Load at end ${loadAvg()}; total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s. BPF programs of ours still loaded at the end: ${left.length}; total programs loaded now: ${progs().length}.`);
+
+  const commands: string[] = [];
+  if (ov) commands.push(...ov.commands.map((c) => `- ${c}`));
+  for (const e of exact) commands.push(`- §3 ${e.mode}: \`${e.msgtopCommand}\` with \`${e.command}\``);
+  if (probe) commands.push(`- §4a: \`${probe.command}\` with \`${probe.flood}\``);
+  if (mev) commands.push(`- §4b: \`${mev.command}\``);
+  if (busy) commands.push(`- §5b: ${busy.command}`);
+  commands.push(`- §5a/5b/6b: tmux -L msgtop-bench-PID new-session -d -x 120 -y 40 'exec env -u CI node dist/src/cli.js'; CPU = Δ(utime+stime) of that pid from /proc/PID/stat over the window; RSS = VmRSS/VmHWM`);
+  for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
+  if (js) commands.push(`- §6a: \`${js.command}\``);
+  if (tui) commands.push(`- §6b: ${tui.command}`);
+
+  const report = [
+    ...header,
+    '',
+    table(),
+    '',
+    '## How measured',
+    ...notes,
+    '',
+    '## BPF run time per program (diagnostic)',
+    pc ? progCostText(pc) : '(not measured)',
+    '',
+    '## Command lines',
+    ...commands,
+    '',
+    misses.length ? `## Targets missed\n${misses.map((m) => `- ${m}`).join('\n')}` : '## Targets: all met (or not asserted)',
+    problems.length ? `\n## PROBLEMS\n${problems.map((p) => `- ${p}`).join('\n')}` : '',
+  ].join('\n');
+  process.stdout.write(report + '\n');
+  if (outFile) writeFileSync(outFile, report + '\n');
+  if (problems.length) return 1;
+  if (strict && !quick && misses.length) return 1;
+  return 0;
+}
+
+main().then(
+  (code) => {
+    killAll('SIGTERM');
+    process.exit(code);
+  },
+  (e: unknown) => {
+    killAll('SIGTERM');
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

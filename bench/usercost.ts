@@ -1,0 +1,225 @@
+// User-space cost: msgtop's TUI in a real pty (tmux, 120x40) at 1 Hz, idle
+// and with 2,000 slowly sending processes; frame time of <App> at 10,000
+// processes; start-to-first-output time.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  alive,
+  cliJs,
+  collect,
+  cpuSeconds,
+  msggen,
+  noteProgs,
+  rel,
+  root,
+  rss,
+  sleep,
+  start,
+  startedPids,
+  stop,
+  summarize,
+  type Summary,
+} from './lib.js';
+
+const SOCKET = `msgtop-bench-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface Tui {
+  pid: number;
+  serverPid: number;
+  startedAt: number;
+  /** ms from `tmux new-session` to the first frame on screen. */
+  firstFrameMs: number;
+  stop(): Promise<void>;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function endPid(pid: number, signal: NodeJS.Signals, graceMs = 5000): Promise<void> {
+  if (!pidAlive(pid)) return;
+  process.kill(pid, signal);
+  const deadline = Date.now() + graceMs;
+  while (pidAlive(pid) && Date.now() < deadline) await sleep(50);
+  if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/** Starts the TUI in a detached tmux session and waits for its first frame. */
+export async function startTui(extraEnv: Record<string, string> = {}): Promise<Tui> {
+  const env = Object.entries(extraEnv)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  const t0 = performance.now();
+  const startedAt = Date.now();
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'tui', `exec env -u CI ${env}${process.execPath} ${cliJs}`);
+  const serverPid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pid}').trim());
+  const pid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pane_pid}').trim());
+  startedPids.add(pid);
+  startedPids.add(serverPid);
+  let firstFrameMs = NaN;
+  while (performance.now() - t0 < 20_000) {
+    const screen = tmux('capture-pane', '-p', '-t', 'tui');
+    if (/msgtop/.test(screen) && /PID/i.test(screen)) {
+      firstFrameMs = performance.now() - t0;
+      break;
+    }
+    if (!pidAlive(pid)) throw new Error(`TUI exited: ${screen}`);
+    await sleep(10);
+  }
+  noteProgs(pid);
+  return {
+    pid,
+    serverPid,
+    startedAt,
+    firstFrameMs,
+    stop: async () => {
+      await endPid(pid, 'SIGTERM');
+      await endPid(serverPid, 'SIGTERM');
+    },
+  };
+}
+
+export interface CpuSample {
+  cpuPercent: number;
+  rssBytes: number;
+  hwmBytes: number;
+  seconds: number;
+  screenTail: string;
+}
+
+/** CPU% of one core and RSS of `pid` over `seconds`, after `warmup` seconds. */
+export async function sampleCpu(pid: number, warmup: number, seconds: number): Promise<Omit<CpuSample, 'screenTail'>> {
+  await sleep(warmup * 1000);
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const c1 = cpuSeconds(pid);
+  const t1 = performance.now();
+  const m = rss(pid);
+  return { cpuPercent: ((c1 - c0) / ((t1 - t0) / 1000)) * 100, rssBytes: m.rss, hwmBytes: m.hwm, seconds };
+}
+
+export async function tuiIdle(warmup: number, seconds: number): Promise<CpuSample & { firstFrameMs: number }> {
+  const tui = await startTui();
+  try {
+    const s = await sampleCpu(tui.pid, warmup, seconds);
+    const screen = tmux('capture-pane', '-p', '-t', 'tui');
+    return { ...s, firstFrameMs: tui.firstFrameMs, screenTail: screen.split('\n').slice(0, 3).join('\n') };
+  } finally {
+    await tui.stop();
+  }
+}
+
+export interface BusyResult extends CpuSample {
+  processes: number;
+  command: string;
+  /** Rows msgtop's header says it sees (from the screen), if shown. */
+}
+
+/** 2,000 msggen worker processes each doing one sendmsg+recvmsg pair per second. */
+export async function tuiBusy(procs: number, warmup: number, seconds: number, rateHz: number): Promise<BusyResult> {
+  const perParent = Math.min(1000, procs);
+  const parents = Math.ceil(procs / perParent);
+  const iterations = Math.ceil((warmup + seconds + 60) * rateHz);
+  const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait'];
+  const gens = Array.from({ length: parents }, () => start(msggen, args));
+  const outs = gens.map((g) => collect(g));
+  let tui: Tui | null = null;
+  try {
+    const t0 = Date.now();
+    while (outs.reduce((n, o) => n + o.lines.filter((l) => l.startsWith('ready')).length, 0) < parents * perParent) {
+      if (gens.some((g) => !alive(g)) || Date.now() - t0 > 120_000) {
+        throw new Error(`msggen workers not ready: ${outs.map((o) => o.stderr()).join(' ')}`);
+      }
+      await sleep(100);
+    }
+    for (const g of gens) g.stdin!.write('\n');
+    tui = await startTui();
+    const s = await sampleCpu(tui.pid, warmup, seconds);
+    const screen = tmux('capture-pane', '-p', '-t', 'tui');
+    return {
+      ...s,
+      processes: parents * perParent,
+      command: `${parents} × ${rel(msggen)} ${args.join(' ')}`,
+      screenTail: screen.split('\n').slice(0, 3).join('\n'),
+    };
+  } finally {
+    if (tui) await tui.stop();
+    // The --procs parent forwards SIGTERM to its workers.
+    for (const g of gens) await stop(g, 'SIGTERM');
+  }
+}
+
+export interface FrameResult {
+  processes: number;
+  firstMs: number;
+  frames: Summary;
+  cpu: Summary;
+  changed: number;
+  command: string;
+}
+
+export function frameTime(processes: number, frames: number): FrameResult {
+  const js = join(root, 'dist', 'bench', 'frame.js');
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const r = spawnSync(process.execPath, [js, String(processes), String(frames)], { encoding: 'utf8', env, timeout: 600_000 });
+  if (r.pid) startedPids.add(r.pid);
+  if (r.status !== 0) throw new Error(`frame bench failed: ${r.stderr}`);
+  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { firstMs: number; ms: number[]; cpuMs: number[]; changed: number; lines: number };
+  if (o.lines < 10 || o.changed < frames / 2) throw new Error(`frame bench rendered nothing useful (${o.lines} lines, ${o.changed} changed frames)`);
+  return {
+    processes,
+    firstMs: o.firstMs,
+    frames: summarize(o.ms),
+    cpu: summarize(o.cpuMs),
+    changed: o.changed,
+    command: `NODE_ENV=production node ${rel(js)} ${processes} ${frames}   (production React, as msgtop runs it; 120×40)`,
+  };
+}
+
+export interface StartupResult {
+  command: string;
+  ms: Summary;
+}
+
+/** Spawn → first stdout line of `msgtop --json --iterations 1 --interval 0.1`. */
+export async function jsonStartup(reps: number): Promise<StartupResult> {
+  const args = [cliJs, '--json', '--iterations', '1', '--interval', '0.1'];
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const c = start(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = collect(c);
+    while (out.lines.length === 0 && alive(c)) await sleep(2);
+    if (out.lines.length) ms.push(performance.now() - t0);
+    noteProgs(c.pid!);
+    await stop(c, 'SIGINT');
+    await sleep(200);
+  }
+  return { command: `node ${rel(cliJs)} ${args.slice(1).join(' ')}   (spawn → first line)`, ms: summarize(ms) };
+}
+
+export async function tuiStartup(reps: number): Promise<StartupResult> {
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const tui = await startTui();
+    ms.push(tui.firstFrameMs);
+    await tui.stop();
+    await sleep(200);
+  }
+  return {
+    command: `tmux -L ${SOCKET} new-session -d -x 120 -y 40 'exec env -u CI node ${rel(cliJs)}'   (→ header + table on screen, polled every 10 ms)`,
+    ms: summarize(ms),
+  };
+}
