@@ -2,6 +2,7 @@
 // and with 2,000 slowly sending processes; frame time of <App> at 10,000
 // processes; start-to-first-output time.
 import { spawnSync } from 'node:child_process';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   alive,
@@ -86,6 +87,12 @@ export async function startTui(extraEnv: Record<string, string> = {}): Promise<T
     stop: async () => {
       await endPid(pid, 'SIGTERM');
       await endPid(serverPid, 'SIGTERM');
+      // The server was ended by PID, so its socket file stays: remove it.
+      try {
+        unlinkSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET));
+      } catch {
+        /* already gone */
+      }
     },
   };
 }
