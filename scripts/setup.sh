@@ -36,7 +36,8 @@ if [[ ! -d node_modules || "$(cat node_modules/.msgtop-lock 2>/dev/null)" != "$l
 fi
 
 make -s
-if [[ ! -f dist/.built ]] || [[ -n "$(find src test bench tsconfig.json -newer dist/.built -print -quit 2>/dev/null)" ]]; then
+if [[ ! -f dist/.built ]] || [[ -n "$(find src test bench scripts/bundle.mjs tsconfig.json package-lock.json -newer dist/.built -print -quit 2>/dev/null)" ]]; then
 	npx tsc -p tsconfig.json
+	node scripts/bundle.mjs
 	touch dist/.built
 fi

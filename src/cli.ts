@@ -19,8 +19,6 @@ async function main(argv: string[]): Promise<number> {
     const { runJson } = await import('./run-json.js');
     return runJson(source, opts);
   }
-  // React's development build is several times slower per frame.
-  process.env.NODE_ENV = 'production';
   const { runTui } = await import('./run-tui.js');
   return runTui(source, opts);
 }

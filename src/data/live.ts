@@ -2,6 +2,8 @@
 // attaches the msgsnd/msgrcv tracepoints only while SysV queues exist.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IpcMode, ProbeMode } from './model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from './user-error.js';
@@ -44,11 +46,17 @@ interface NativeEngine {
 const MT_EVENTS_WATCHED = 0;
 const MT_EVENTS_ALL = 1;
 
+/** The checkout msgtop runs from: this file is somewhere under its dist/. */
+function repoRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.slice(0, here.lastIndexOf(`${sep}dist${sep}`));
+}
+
 function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
   const require = createRequire(import.meta.url);
   let Engine: new (o: object) => NativeEngine;
   try {
-    ({ Engine } = require('../../../native/build/Release/msgtop.node') as {
+    ({ Engine } = require(join(repoRoot(), 'native', 'build', 'Release', 'msgtop.node')) as {
       Engine: new (o: object) => NativeEngine;
     });
   } catch {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const cli = join(root, 'dist', 'src', 'cli.js');
+/** The program as shipped: the bundle `npm start` runs. */
+export const cli = join(root, 'dist', 'msgtop.mjs');
 export const msggen = join(root, 'test', 'workload', 'msggen');
 
 export interface Counts {
