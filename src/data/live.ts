@@ -43,6 +43,7 @@ interface NativeEngine {
   close(): void;
 }
 
+const LOAD_ATTEMPTS = 3;
 const MT_EVENTS_WATCHED = 0;
 const MT_EVENTS_ALL = 1;
 
@@ -62,10 +63,16 @@ function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
   } catch {
     throw new UserError('the native addon is not built; run: npm run setup');
   }
-  try {
-    return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes });
-  } catch (e) {
-    throw new UserError((e as Error).message);
+  // Signals arriving during verification (a profiler, a busy terminal) can
+  // make the kernel give up with EAGAIN: that is worth another try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes });
+    } catch (e) {
+      const message = (e as Error).message;
+      if (attempt < LOAD_ATTEMPTS && message.includes('temporarily unavailable')) continue;
+      throw new UserError(message);
+    }
   }
 }
 
@@ -100,19 +107,20 @@ export class LiveSource implements Source {
     }
   }
 
-  /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints. */
+  /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints.
+   * Only a failed attach (the tracepoints do not exist here) moves on to the
+   * next mode: a failed load would fail the same way in every mode. */
   private open(opts: LiveOptions): ProbeMode {
     const order: ProbeMode[] = opts.probes === 'auto' ? ['sock', 'syscalls'] : [opts.probes];
     let last: Error | null = null;
     for (const mode of order) {
-      let engine: NativeEngine | null = null;
+      const engine = loadEngine(opts, mode);
       try {
-        engine = loadEngine(opts, mode);
         engine.attach();
         this.engine = engine;
         return mode;
       } catch (e) {
-        engine?.close();
+        engine.close();
         last = e as Error;
       }
     }
