@@ -83,13 +83,14 @@ public:
 					   InstanceMethod("readSizes", &Engine::ReadSizes),
 					   InstanceMethod("readStats", &Engine::ReadStats),
 					   InstanceMethod("progStats", &Engine::ProgStats),
+					   InstanceMethod("setStats", &Engine::SetStats),
 					   InstanceMethod("startEvents", &Engine::StartEvents),
 					   InstanceMethod("stopEvents", &Engine::StopEvents),
 					   InstanceMethod("close", &Engine::Close),
 				   });
 	}
 
-	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, counterEntries?, bpfStats? })
+	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, counterEntries? })
 	// Only the programs of `mode` (and of msgsnd/msgrcv unless ipc is false)
 	// are loaded: verifying the others would only slow the start.
 	Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info)
@@ -136,9 +137,6 @@ public:
 			skel_ = nullptr;
 			return;
 		}
-		// Kernel-side run time of our programs, so msgtop can show its cost.
-		if (!opts.Get("bpfStats").IsBoolean() || opts.Get("bpfStats").ToBoolean())
-			stats_fd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	}
 
 	~Engine() { Release(); }
@@ -372,6 +370,20 @@ private:
 		out.Set("missed", Napi::Number::New(env, double(missed)));
 		out.Set("enabled", Napi::Boolean::New(env, stats_fd_ >= 0));
 		return out;
+	}
+
+	// setStats(on): kernel run-time accounting of BPF programs. It adds two
+	// clock reads to every BPF program run on the machine, not only ours, so
+	// msgtop turns it on only while it measures.
+	Napi::Value SetStats(const Napi::CallbackInfo &info)
+	{
+		if (info[0].ToBoolean() && stats_fd_ < 0) {
+			stats_fd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		} else if (!info[0].ToBoolean() && stats_fd_ >= 0) {
+			close(stats_fd_);
+			stats_fd_ = -1;
+		}
+		return info.Env().Undefined();
 	}
 
 	Napi::Value StartEvents(const Napi::CallbackInfo &info)

@@ -76,6 +76,7 @@ export class Sampler {
   private delivered = 0;
   private prevMono: bigint | null = null;
   private prevRunTimeNs = 0;
+  private bpfNsPerSec = 0;
   private prevCpu = process.cpuUsage();
   private prevHr = process.hrtime.bigint();
 
@@ -298,8 +299,10 @@ export class Sampler {
     this.prevCpu = process.cpuUsage();
     this.prevHr = hr;
     this.prevRunTimeNs = snap.prog.runTimeNs;
+    // Run time is sampled: keep the last interval that was timed throughout.
+    if (snap.prog.timed && sec > 0) this.bpfNsPerSec = bpfNs / sec;
     return {
-      bpfNsPerSec: sec > 0 ? bpfNs / sec : 0,
+      bpfNsPerSec: this.bpfNsPerSec,
       cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
       rssBytes: process.memoryUsage.rss(),
     };

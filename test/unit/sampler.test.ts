@@ -46,7 +46,7 @@ class FakeSource implements Source {
       sizes: Buffer.concat(this.sizes),
       procs: Buffer.concat(this.procs),
       stats: this.stats,
-      prog: { runTimeNs: this.runTimeNs, runCount: 0, missed: 4 },
+      prog: { runTimeNs: this.runTimeNs, runCount: 0, missed: 4, timed: true },
       probes: 'sock',
       ipc: { mode: 'auto', tracing: false, since: null },
     };
