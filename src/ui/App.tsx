@@ -181,11 +181,13 @@ export function App(props: AppProps) {
       />
     );
 
+  // Clipped vertically only: every line is already cut to the width
+  // (wrap="truncate"), and horizontal clipping makes Ink re-slice each line.
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={size.columns} height={height} overflow="hidden">
+      <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
         <Header model={headerInfo(shown)} ui={ui} />
-        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+        <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>
         <Footer ui={ui} />

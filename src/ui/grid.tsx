@@ -1,8 +1,10 @@
 // A small column grid for the drill-down panes and event lists: fixed-width
 // cells, one growing column, least important columns dropped when narrow.
-// Every cell goes through escapeControl, so a pane cannot forget to.
-import { Box, Text } from 'ink';
+// Each line is one <Text> of cells joined by a space. Every cell goes
+// through escapeControl, so a pane cannot forget to.
+import { Text } from 'ink';
 import { escapeControl } from '../data/sanitize.js';
+import { fit } from './fit.js';
 
 export interface GridColumn<T> {
   label: string;
@@ -28,7 +30,7 @@ interface GridProps<T> {
   emptyText?: string;
 }
 
-function fit<T>(columns: readonly GridColumn<T>[], width: number): GridColumn<T>[] {
+function fitColumns<T>(columns: readonly GridColumn<T>[], width: number): GridColumn<T>[] {
   const kept = new Set(columns);
   const used = () => [...kept].reduce((n, c) => n + c.width + 1, 0);
   // Columns of equal priority go together (TX and RX bytes, say), lowest first.
@@ -43,33 +45,20 @@ function fit<T>(columns: readonly GridColumn<T>[], width: number): GridColumn<T>
 }
 
 export function Grid<T>(props: GridProps<T>) {
-  const cols = fit(props.columns, props.width);
+  const cols = fitColumns(props.columns, props.width);
   const offset = props.offset ?? 0;
   const visible = props.rows.slice(offset, offset + Math.max(0, props.height));
-  const cellText = (c: GridColumn<T>, text: string) => (c.right ? escapeControl(text).padStart(c.width) : escapeControl(text));
   return (
-    <Box flexDirection="column">
-      <Box>
-        {cols.map((c) => (
-          <Box key={c.label} width={c.width} marginRight={1}>
-            <Text bold wrap="truncate">
-              {c.right ? c.label.padStart(c.width) : c.label}
-            </Text>
-          </Box>
-        ))}
-      </Box>
+    <>
+      <Text bold wrap="truncate">
+        {cols.map((c) => fit(c.label, c.width, c.right)).join(' ').trimEnd()}
+      </Text>
       {visible.length === 0 && props.emptyText !== undefined && <Text dimColor>{props.emptyText}</Text>}
       {visible.map((row, i) => (
-        <Box key={props.rowKey(row, offset + i)}>
-          {cols.map((c) => (
-            <Box key={c.label} width={c.width} marginRight={1}>
-              <Text wrap="truncate">
-                {cellText(c, c.value(row))}
-              </Text>
-            </Box>
-          ))}
-        </Box>
+        <Text key={props.rowKey(row, offset + i)} wrap="truncate">
+          {cols.map((c) => fit(escapeControl(c.value(row)), c.width, c.right)).join(' ').trimEnd()}
+        </Text>
       ))}
-    </Box>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 // Every key, in one overlay (? or F1). Kept next to the key handling's
 // vocabulary so the two are easy to compare.
 import { Box, Text } from 'ink';
+import { fit } from './fit.js';
 
 export const HELP: readonly [string, string][] = [
   ['q F10 Ctrl-C', 'quit'],
@@ -23,17 +24,17 @@ export const HELP: readonly [string, string][] = [
   ['e', 'events of all processes'],
 ];
 
+const KEYS_WIDTH = 19;
+
 export function Help(props: { height: number }) {
   return (
     <Box flexDirection="column">
       <Text bold>msgtop keys</Text>
       {HELP.slice(0, Math.max(0, props.height - 1)).map(([keys, what]) => (
-        <Box key={keys + what}>
-          <Box width={19} flexShrink={0}>
-            <Text bold>{keys}</Text>
-          </Box>
-          <Text wrap="truncate">{what}</Text>
-        </Box>
+        <Text key={keys + what} wrap="truncate">
+          <Text bold>{fit(keys, KEYS_WIDTH)}</Text>
+          {what}
+        </Text>
       ))}
     </Box>
   );

@@ -1,9 +1,13 @@
 // The ranked process table: one header row, then the visible window of
-// rows (App slices it, so only what is drawn crosses as props).
-import { Box, Text } from 'ink';
+// rows (App slices it, so only what is drawn crosses as props). Every row is
+// one <Text> line of fixed-width cells built as strings; nested spans only
+// where the style differs (sort column, sparkline colour, filter matches).
+import { Text } from 'ink';
+import { memo, type ReactNode } from 'react';
 import type { Column } from './columns.js';
 import { isNumeric, SPARK_WIDTH } from './columns.js';
-import { cell, fmtBytes, fmtCount } from './format.js';
+import { fit, textWidth, truncate } from './fit.js';
+import { fmtBytes, fmtCount } from './format.js';
 import { Highlighted } from './highlight.js';
 import type { TableRow } from './rows.js';
 import { sparkline } from './sparkline.js';
@@ -22,78 +26,118 @@ interface TableProps {
   emptyText: string;
 }
 
-function HeaderRow(props: Pick<TableProps, 'columns' | 'sortBy' | 'sortDesc' | 'totals'>) {
-  return (
-    <Box>
-      {props.columns.map((c, i) => {
-        const sorted = c.id === props.sortBy;
-        const label = (props.totals ? c.total : c.rate) + (sorted ? (props.sortDesc ? '▼' : '▲') : '');
-        const right = c.kind === 'count' || c.kind === 'bytes' || c.id === 'pid';
-        return (
-          <Box key={c.id} width={c.width} paddingLeft={i === 0 || right ? 0 : 1}>
-            <Text bold underline={sorted} inverse={sorted} wrap="truncate">
-              {right ? cell(label, c.width) : label}
-            </Text>
-          </Box>
-        );
-      })}
-    </Box>
-  );
+/** Numbers and pid are right-aligned; text columns start after a one-space gap (but the first). */
+function rightAligned(c: Column): boolean {
+  return c.kind === 'count' || c.kind === 'bytes' || c.id === 'pid';
 }
 
-function Cell(props: { column: Column; row: TableRow; first: boolean; selected: boolean }) {
-  const { column: c, row, selected } = props;
-  const theme = useTheme();
-  const style = { inverse: selected, dimColor: row.exited };
-  if (isNumeric(c.id)) {
-    const v = row.values[c.id];
-    const text = c.kind === 'bytes' ? fmtBytes(v) : fmtCount(v);
-    return (
-      <Box width={c.width}>
-        <Text {...style}>{cell(text, c.width)}</Text>
-      </Box>
-    );
-  }
-  if (c.id === 'pid') {
-    const text = row.pid === null ? `×${row.count}` : String(row.pid);
-    return (
-      <Box width={c.width}>
-        <Text {...style}>{cell(text, c.width)}</Text>
-      </Box>
-    );
-  }
-  if (c.id === 'spark') {
-    return (
-      <Box width={c.width} paddingLeft={1}>
-        <Text {...style} color={tint(theme, 'green')}>
-          {sparkline(row.history, SPARK_WIDTH)}
-        </Text>
-      </Box>
-    );
-  }
-  const text = c.id === 'user' ? row.user : c.id === 'ctr' ? row.container || '-' : c.id === 'cmdline' ? row.cmdline : row.name;
-  const hits = c.id === 'comm' ? row.nameHits : c.id === 'cmdline' ? row.cmdHits : [];
-  return (
-    <Box width={c.width} paddingLeft={props.first ? 0 : 1}>
-      <Text {...style} wrap="truncate">
-        <Highlighted text={text} hits={hits} />
-      </Text>
-    </Box>
-  );
+function gap(c: Column, first: boolean): number {
+  return first || rightAligned(c) ? 0 : 1;
 }
+
+const HeaderRow = memo(function HeaderRow(props: Pick<TableProps, 'columns' | 'sortBy' | 'sortDesc' | 'totals'>) {
+  // Text before the sorted label, the label itself (inverse) and after it.
+  let before = '';
+  let label = '';
+  let after = '';
+  props.columns.forEach((c, i) => {
+    const sorted = c.id === props.sortBy;
+    const text = (props.totals ? c.total : c.rate) + (sorted ? (props.sortDesc ? '▼' : '▲') : '');
+    const pad = gap(c, i === 0);
+    const room = c.width - pad;
+    // A right-aligned label is inverse over its whole cell, a left one over the label only.
+    const shown = rightAligned(c) ? fit(text, room, true) : truncate(text, room);
+    const rest = ' '.repeat(room - textWidth(shown));
+    if (sorted) {
+      before += ' '.repeat(pad);
+      label = shown;
+      after = rest;
+    } else if (label === '') before += ' '.repeat(pad) + shown + rest;
+    else after += ' '.repeat(pad) + shown + rest;
+  });
+  if (label === '') before = before.trimEnd();
+  else after = after.trimEnd();
+  return (
+    <Text bold wrap="truncate">
+      {before}
+      {label !== '' && (
+        <Text underline inverse>
+          {label}
+        </Text>
+      )}
+      {after}
+    </Text>
+  );
+});
+
+const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]; selected: boolean }) {
+  const { row } = props;
+  const theme = useTheme();
+  const parts: ReactNode[] = [];
+  let plain = '';
+  const flush = () => {
+    if (plain !== '') parts.push(plain);
+    plain = '';
+  };
+  props.columns.forEach((c, i) => {
+    if (isNumeric(c.id)) {
+      const v = row.values[c.id];
+      plain += fit(c.kind === 'bytes' ? fmtBytes(v) : fmtCount(v), c.width, true);
+      return;
+    }
+    if (c.id === 'pid') {
+      plain += fit(row.pid === null ? `×${row.count}` : String(row.pid), c.width, true);
+      return;
+    }
+    if (c.id === 'spark') {
+      plain += ' ';
+      const spark = sparkline(row.history, SPARK_WIDTH);
+      const color = tint(theme, 'green');
+      if (color === undefined) plain += spark;
+      else {
+        flush();
+        parts.push(
+          <Text key={c.id} color={color}>
+            {spark}
+          </Text>,
+        );
+      }
+      return;
+    }
+    const text = c.id === 'user' ? row.user : c.id === 'ctr' ? row.container || '-' : c.id === 'cmdline' ? row.cmdline : row.name;
+    const hits = c.id === 'comm' ? row.nameHits : c.id === 'cmdline' ? row.cmdHits : [];
+    const pad = gap(c, i === 0);
+    const cell = fit(text, c.width - pad);
+    plain += ' '.repeat(pad);
+    if (hits.length === 0) {
+      plain += cell;
+      return;
+    }
+    // Highlight what survived the cut; the ellipsis and padding stay plain.
+    const cut = truncate(text, c.width - pad);
+    const kept = cut === text ? text.length : cut.length - 1;
+    flush();
+    parts.push(<Highlighted key={c.id} text={text.slice(0, kept)} hits={hits.filter((h) => h < kept)} />);
+    plain += cell.slice(kept);
+  });
+  // The selection bar spans the whole row; other rows end at their last character.
+  if (!props.selected) plain = plain.trimEnd();
+  flush();
+  return (
+    <Text wrap="truncate" inverse={props.selected} dimColor={row.exited}>
+      {parts}
+    </Text>
+  );
+});
 
 export function Table(props: TableProps) {
   return (
-    <Box flexDirection="column">
+    <>
       <HeaderRow columns={props.columns} sortBy={props.sortBy} sortDesc={props.sortDesc} totals={props.totals} />
       {props.rows.length === 0 && <Text dimColor>{props.emptyText}</Text>}
       {props.rows.map((row, i) => (
-        <Box key={row.key}>
-          {props.columns.map((c, ci) => (
-            <Cell key={c.id} column={c} row={row} first={ci === 0} selected={i === props.selected} />
-          ))}
-        </Box>
+        <Row key={row.key} row={row} columns={props.columns} selected={i === props.selected} />
       ))}
-    </Box>
+    </>
   );
 }
