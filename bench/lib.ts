@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 // dist/bench/lib.js → repository root
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliJs = join(root, 'dist', 'src', 'cli.js');
+export const cliJs = join(root, 'dist', 'msgtop.mjs');
 export const msggen = join(root, 'test', 'workload', 'msggen');
 export const floorBin = join(root, 'bench', '.output', 'floor');
 export const floorObj = join(root, 'bench', '.output', 'floor.bpf.o');

@@ -72,7 +72,7 @@ process.on('exit', () => killAll('SIGTERM'));
 
 function preflight(): { bpftrace: boolean } {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (BPF)');
-  for (const f of ['dist/src/cli.js', 'test/workload/msggen', 'native/build/Release/msgtop.node']) {
+  for (const f of ['dist/msgtop.mjs', 'test/workload/msggen', 'native/build/Release/msgtop.node']) {
     if (!existsSync(`${root}/${f}`)) throw new Error(`${f} missing: run npm run build`);
   }
   if (!existsSync('/sys/kernel/tracing/events/syscalls')) {
@@ -347,7 +347,7 @@ async function main(): Promise<number> {
   if (probe) commands.push(`- §4a: \`${probe.command}\` with \`${probe.flood}\``);
   if (mev) commands.push(`- §4b: \`${mev.command}\``);
   if (busy) commands.push(`- §5b: ${busy.command}`);
-  commands.push(`- §5a/5b/6b: tmux -L msgtop-bench-PID new-session -d -x 120 -y 40 'exec env -u CI node dist/src/cli.js'; CPU = Δ(utime+stime) of that pid from /proc/PID/stat over the window; RSS = VmRSS/VmHWM`);
+  commands.push(`- §5a/5b/6b: tmux -L msgtop-bench-PID new-session -d -x 120 -y 40 'exec env -u CI node dist/msgtop.mjs'; CPU = Δ(utime+stime) of that pid from /proc/PID/stat over the window; RSS = VmRSS/VmHWM`);
   for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
   if (js) commands.push(`- §6a: \`${js.command}\``);
   if (tui) commands.push(`- §6b: ${tui.command}`);
