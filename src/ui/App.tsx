@@ -14,7 +14,7 @@ import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
 import { Events, eventWindow } from './panes/events.js';
 import { SyscallPicker, syscallUse } from './picker.js';
-import { deriveRows } from './rows.js';
+import { rankRows } from './rows.js';
 import { initialState, type UiState } from './state.js';
 import { Table } from './table.js';
 import { NO_COLOR, ThemeContext } from './theme.js';
@@ -64,19 +64,21 @@ export function App(props: AppProps) {
   // clear and redraw everything, which flickers over ssh.
   const height = size.rows - 1;
   const bodyHeight = Math.max(1, height - headerHeight(ui) - 1);
-  const columns = fitColumns(size.columns, ui);
+  const columns = useMemo(
+    () => fitColumns(size.columns, { syscall: ui.syscall, groupByContainer: ui.groupByContainer }),
+    [size.columns, ui.syscall, ui.groupByContainer],
+  );
   const sortBy = effectiveSort(ui.sortBy, ui);
-  const rows = useMemo(
-    () => deriveRows(shown.processes, ui, sortBy),
+  // Ranked once per model and ranking state: moving the selection reuses it.
+  const ranking = useMemo(
+    () => rankRows(shown.processes, ui, sortBy),
     [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
   );
-  const selected = resolveSelection(
-    rows.map((r) => r.key),
-    ui,
-  );
-  // Only the rows on screen go to <Table>: props stay small with 5000 processes.
+  const selected = resolveSelection(ranking.order, ui);
+  // Only the rows on screen are built and go to <Table>.
   const tableHeight = bodyHeight - 1;
-  const firstRow = useScrollWindow(selected, tableHeight, rows.length);
+  const firstRow = useScrollWindow(selected, tableHeight, ranking.order.length);
+  const visible = useMemo(() => ranking.rows(firstRow, firstRow + tableHeight), [ranking, firstRow, tableHeight]);
   const detailRow = ui.detailKey === null ? null : (shown.processes.find((p) => p.key === ui.detailKey) ?? null);
   const detail = detailFor(shown.detail, ui.detailKey);
 
@@ -85,10 +87,10 @@ export function App(props: AppProps) {
       ? paneList(ui.pane, detail, ui.totals)
       : ui.view === 'events'
         ? { length: shown.events.length, anchor: 'bottom' as const }
-        : { length: rows.length, anchor: 'top' as const };
+        : { length: ranking.order.length, anchor: 'top' as const };
   const ctx = useRef<KeyContext | null>(null);
   ctx.current = {
-    rows: rows.map((r) => ({ key: r.key, group: r.group })),
+    rows: ranking.order,
     sortable: sortableIds(columns),
     pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
     listLength: list.length,
@@ -171,7 +173,7 @@ export function App(props: AppProps) {
   else
     body = (
       <Table
-        rows={rows.slice(firstRow, firstRow + tableHeight)}
+        rows={visible}
         columns={columns}
         selected={selected - firstRow}
         sortBy={sortBy}

@@ -2,6 +2,7 @@
 // plus the requests to send through Controls. App.tsx applies both.
 import { SYSCALLS } from '../data/model.js';
 import { isChar, isNamed, type Stroke } from './keys.js';
+import type { RowRef } from './rows.js';
 import { INTERVAL_STEPS_MS, PANES, type ColumnId, type UiState } from './state.js';
 
 export type Effect =
@@ -13,7 +14,7 @@ export type Effect =
 /** What the current screen looks like, as far as keys care. */
 export interface KeyContext {
   /** Table rows in display order; group is set on per-container rows. */
-  rows: readonly { key: string; group: string | null }[];
+  rows: readonly RowRef[];
   /** Sortable columns currently on screen, left to right. */
   sortable: readonly ColumnId[];
   /** Lines available for the list or pane body. */
@@ -33,10 +34,10 @@ export interface Outcome {
 
 const TEXT_COLUMNS: readonly ColumnId[] = ['pid', 'user', 'comm'];
 
-export function resolveSelection(keys: readonly string[], s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
-  if (keys.length === 0) return -1;
-  const at = s.selectedKey === null ? -1 : keys.indexOf(s.selectedKey);
-  return at >= 0 ? at : Math.min(Math.max(0, s.selectedIndex), keys.length - 1);
+export function resolveSelection(rows: readonly RowRef[], s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
+  if (rows.length === 0) return -1;
+  const at = s.selectedKey === null ? -1 : rows.findIndex((r) => r.key === s.selectedKey);
+  return at >= 0 ? at : Math.min(Math.max(0, s.selectedIndex), rows.length - 1);
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -50,10 +51,9 @@ function stepInterval(current: number, dir: 1 | -1): number {
 
 /** Moves the selection by delta rows, or to an absolute end (±Infinity). */
 function moveSelection(s: UiState, ctx: KeyContext, delta: number): UiState {
-  const keys = ctx.rows.map((r) => r.key);
-  if (keys.length === 0) return s;
-  const next = clamp(resolveSelection(keys, s) + delta, 0, keys.length - 1);
-  return { ...s, selectedIndex: next, selectedKey: keys[next] ?? null };
+  if (ctx.rows.length === 0) return s;
+  const next = clamp(resolveSelection(ctx.rows, s) + delta, 0, ctx.rows.length - 1);
+  return { ...s, selectedIndex: next, selectedKey: ctx.rows[next]?.key ?? null };
 }
 
 function scroll(s: UiState, ctx: KeyContext, delta: number): UiState {
@@ -113,11 +113,12 @@ function processesKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
     return { state: { ...s, view: 'pick-syscall', pickIndex }, effects: [] };
   }
   if (isNamed(k, 'enter')) {
-    const row = ctx.rows[resolveSelection(ctx.rows.map((r) => r.key), s)];
+    const row = ctx.rows[resolveSelection(ctx.rows, s)];
     if (!row) return null;
-    if (row.group !== null) {
+    const group = row.group ?? null;
+    if (group !== null) {
       // A container row opens as its process list.
-      return { state: { ...s, groupByContainer: false, container: row.group, selectedKey: null, selectedIndex: 0 }, effects: [] };
+      return { state: { ...s, groupByContainer: false, container: group, selectedKey: null, selectedIndex: 0 }, effects: [] };
     }
     return {
       state: { ...s, view: 'detail', detailKey: row.key, pane: 'summary', scroll: 0 },

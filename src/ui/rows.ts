@@ -1,7 +1,8 @@
 // Model -> table rows: presets, per-syscall view, container grouping, fuzzy
-// filter, sort. Every string from a process is escaped here once, and the
-// fuzzy match runs on the escaped text so highlight indexes line up with
-// what is drawn.
+// filter, sort. Ranking reads one sort value per process; full rows, with
+// every string from the process escaped, are built only for the rows on
+// screen (or for all while grouping or filtering: the fuzzy match runs on
+// the escaped text so highlight indexes line up with what is drawn).
 import fuzzysort from 'fuzzysort';
 import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model.js';
 import { escapeControl } from '../data/sanitize.js';
@@ -41,29 +42,63 @@ function pick(stat: Stat | undefined, totals: boolean): Counts {
   return totals ? stat.total : stat.rate;
 }
 
-// Plain field reads: this runs for every process on every sample.
-function valuesOf(p: ProcessRow, totals: boolean, syscall: SyscallName | null): Record<NumericId, number> {
+/** One numeric column of a process: plain field reads, as this ranks every process. */
+function valueOf(p: ProcessRow, id: NumericId, totals: boolean, syscall: SyscallName | null): number {
+  switch (id) {
+    case 'send':
+      return pick(p.send, totals).messages;
+    case 'recv':
+      return pick(p.recv, totals).messages;
+    case 'in':
+      return pick(p.recv, totals).bytes;
+    case 'out':
+      return pick(p.send, totals).bytes;
+    case 'sendmsg':
+    case 'recvmsg':
+    case 'sendmmsg':
+    case 'recvmmsg':
+    case 'msgsnd':
+      return pick(p.syscalls[id], totals).messages;
+  }
+  // In the per-syscall view these count that syscall only.
+  const only = syscall === null ? null : pick(p.syscalls[syscall], totals);
   const send = pick(p.send, totals);
   const recv = pick(p.recv, totals);
-  const sys = (name: SyscallName) => pick(p.syscalls[name], totals).messages;
-  const only = syscall === null ? null : pick(p.syscalls[syscall], totals);
-  return {
-    msgs: only ? only.messages : send.messages + recv.messages,
-    send: send.messages,
-    recv: recv.messages,
-    in: recv.bytes,
-    out: send.bytes,
-    err: only ? only.errors : send.errors + recv.errors,
-    calls: only ? only.calls : send.calls + recv.calls,
-    bytes: only ? only.bytes : send.bytes + recv.bytes,
-    sendmsg: sys('sendmsg'),
-    recvmsg: sys('recvmsg'),
-    sendmmsg: sys('sendmmsg'),
-    recvmmsg: sys('recvmmsg'),
-    msgsnd: sys('msgsnd'),
-  };
+  switch (id) {
+    case 'msgs':
+      return only ? only.messages : send.messages + recv.messages;
+    case 'err':
+      return only ? only.errors : send.errors + recv.errors;
+    case 'calls':
+      return only ? only.calls : send.calls + recv.calls;
+    case 'bytes':
+      return only ? only.bytes : send.bytes + recv.bytes;
+  }
 }
 
+const NUMERIC_IDS: readonly NumericId[] = [
+  'msgs',
+  'send',
+  'recv',
+  'in',
+  'out',
+  'err',
+  'calls',
+  'bytes',
+  'sendmsg',
+  'recvmsg',
+  'sendmmsg',
+  'recvmmsg',
+  'msgsnd',
+];
+
+function valuesOf(p: ProcessRow, totals: boolean, syscall: SyscallName | null): Record<NumericId, number> {
+  const values = {} as Record<NumericId, number>;
+  for (const id of NUMERIC_IDS) values[id] = valueOf(p, id, totals, syscall);
+  return values;
+}
+
+/** The full row of one process: its strings escaped, every column computed. */
 function toRow(p: ProcessRow, ui: UiState): TableRow {
   return {
     key: p.key,
@@ -82,26 +117,48 @@ function toRow(p: ProcessRow, ui: UiState): TableRow {
   };
 }
 
-/** Adds b into a, aligning histories at their newest sample. */
-function merge(a: TableRow, b: TableRow): TableRow {
-  const values = { ...a.values };
-  for (const id of Object.keys(values) as NumericId[]) values[id] += b.values[id];
-  const len = Math.max(a.history.length, b.history.length);
-  const history = Array.from({ length: len }, (_, i) => {
-    const ai = a.history[a.history.length - len + i] ?? 0;
-    const bi = b.history[b.history.length - len + i] ?? 0;
-    return ai + bi;
-  });
-  return { ...a, count: a.count + b.count, exited: a.exited && b.exited, values, history };
+/** Adds `from` into `into`, aligning both at their newest sample. */
+function addHistory(into: number[], from: readonly number[]): void {
+  if (from.length > into.length) into.unshift(...new Array<number>(from.length - into.length).fill(0));
+  const at = into.length - from.length;
+  from.forEach((v, i) => (into[at + i] = (into[at + i] ?? 0) + v));
 }
 
-function groupByContainer(rows: TableRow[]): TableRow[] {
+/** One row per container ("host" outside containers), summing its processes. */
+function groupByContainer(processes: readonly ProcessRow[], ui: UiState): TableRow[] {
   const groups = new Map<string, TableRow>();
-  for (const r of rows) {
-    const label = r.container === '' ? HOST : r.container;
-    const seed: TableRow = { ...r, key: `container:${label}`, pid: null, user: '', name: label, cmdline: '', group: label };
-    const prev = groups.get(label);
-    groups.set(label, prev ? merge(prev, r) : seed);
+  const labels = new Map<string, string>();
+  for (const p of processes) {
+    const raw = p.container ?? '';
+    let label = labels.get(raw);
+    if (label === undefined) {
+      label = raw === '' ? HOST : escapeControl(raw);
+      labels.set(raw, label);
+    }
+    const values = valuesOf(p, ui.totals, ui.syscall);
+    const g = groups.get(label);
+    if (!g) {
+      groups.set(label, {
+        key: `container:${label}`,
+        pid: null,
+        count: 1,
+        user: '',
+        name: label,
+        cmdline: '',
+        container: raw === '' ? '' : label,
+        group: label,
+        exited: p.exitedAt !== null,
+        values,
+        history: [...p.history],
+        nameHits: [],
+        cmdHits: [],
+      });
+      continue;
+    }
+    g.count++;
+    g.exited &&= p.exitedAt !== null;
+    for (const id of NUMERIC_IDS) g.values[id] += values[id];
+    addHistory(g.history, p.history);
   }
   return [...groups.values()];
 }
@@ -142,17 +199,60 @@ function fuzzy(rows: TableRow[], query: string): { rows: TableRow[]; score: Map<
   return { rows: out, score };
 }
 
+/** Orders names as String.prototype.localeCompare does, without its per-call set-up. */
+const collator = new Intl.Collator();
+
 function compare(a: TableRow, b: TableRow, by: ColumnId): number {
   switch (by) {
     case 'pid':
       return (a.pid ?? -1) - (b.pid ?? -1);
     case 'user':
-      return a.user.localeCompare(b.user);
+      return collator.compare(a.user, b.user);
     case 'comm':
-      return a.name.localeCompare(b.name);
+      return collator.compare(a.name, b.name);
     default:
       return a.values[by] - b.values[by];
   }
+}
+
+/**
+ * Processes in display order, ranked on the sort column alone: one number
+ * per process (or, by name, one escaped string), no full rows.
+ */
+function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): ProcessRow[] {
+  const n = ps.length;
+  const dir = ui.sortDesc ? -1 : 1;
+  const pid = new Float64Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    pid[i] = ps[i].pid;
+    order[i] = i;
+  }
+  // Ties break on pid, then key, so equal rows never swap between frames.
+  const tie = (a: number, b: number) => pid[a] - pid[b] || collator.compare(ps[a].key, ps[b].key);
+  if (sortBy === 'user' || sortBy === 'comm') {
+    const names = ps.map((p) => escapeControl(sortBy === 'user' ? p.user : p.comm));
+    order.sort((a, b) => dir * collator.compare(names[a], names[b]) || tie(a, b));
+  } else {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = sortBy === 'pid' ? ps[i].pid : valueOf(ps[i], sortBy, ui.totals, ui.syscall);
+    order.sort((a, b) => dir * (v[a] - v[b]) || tie(a, b));
+  }
+  return Array.from(order, (i) => ps[i]);
+}
+
+/** Enough of a ranked row to select it and open it. */
+export interface RowRef {
+  key: string;
+  /** Set on a per-container row. */
+  group?: string | null;
+}
+
+export interface Ranking {
+  /** Every row, in display order. */
+  order: readonly RowRef[];
+  /** Full rows for order[from, to): built only for what is on screen. */
+  rows(from: number, to: number): TableRow[];
 }
 
 /**
@@ -160,20 +260,24 @@ function compare(a: TableRow, b: TableRow, by: ColumnId): number {
  * matches rank first so typing finds the process; afterwards the sort
  * column rules again.
  */
-export function deriveRows(processes: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): TableRow[] {
-  let rows = processes.filter((p) => matchesPresets(p, ui)).map((p) => toRow(p, ui));
-  if (ui.groupByContainer) rows = groupByContainer(rows);
-  let score: Map<string, number> | null = null;
+export function rankRows(processes: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): Ranking {
+  const shown = processes.filter((p) => matchesPresets(p, ui));
   const query = ui.filter.trim();
+  if (!ui.groupByContainer && query === '') {
+    const order = rankProcesses(shown, ui, sortBy);
+    return { order, rows: (from, to) => order.slice(from, to).map((p) => toRow(p, ui)) };
+  }
+  let rows = ui.groupByContainer ? groupByContainer(shown, ui) : shown.map((p) => toRow(p, ui));
+  let score: Map<string, number> | null = null;
   if (query !== '') ({ rows, score } = fuzzy(rows, query));
   const dir = ui.sortDesc ? -1 : 1;
   const byScore = ui.filterEditing ? score : null;
-  return rows.sort((a, b) => {
+  rows.sort((a, b) => {
     if (byScore) {
       const d = (byScore.get(b.key) ?? 0) - (byScore.get(a.key) ?? 0);
       if (d !== 0) return d;
     }
-    // Ties break on pid so equal rows never swap between frames.
-    return dir * compare(a, b, sortBy) || (a.pid ?? 0) - (b.pid ?? 0) || a.key.localeCompare(b.key);
+    return dir * compare(a, b, sortBy) || (a.pid ?? 0) - (b.pid ?? 0) || collator.compare(a.key, b.key);
   });
+  return { order: rows, rows: (from, to) => rows.slice(from, to) };
 }

@@ -27,8 +27,9 @@ function press(state: UiState, ...keys: Stroke[]) {
 const ch = (c: string): Stroke => ({ char: c });
 
 test('selection resolves by key, falling back to the clamped index', () => {
-  assert.equal(resolveSelection(['a', 'b'], { selectedKey: 'b', selectedIndex: 0 }), 1);
-  assert.equal(resolveSelection(['a', 'b'], { selectedKey: 'gone', selectedIndex: 5 }), 1);
+  const rows = [{ key: 'a' }, { key: 'b' }];
+  assert.equal(resolveSelection(rows, { selectedKey: 'b', selectedIndex: 0 }), 1);
+  assert.equal(resolveSelection(rows, { selectedKey: 'gone', selectedIndex: 5 }), 1);
   assert.equal(resolveSelection([], { selectedKey: null, selectedIndex: 0 }), -1);
 });
 
