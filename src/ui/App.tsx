@@ -8,7 +8,7 @@ import { handleKey, resolveSelection, type Effect, type KeyContext } from './act
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
 import type { Controls } from './controls.js';
 import { Footer } from './footer.js';
-import { Header, headerHeight, headerInfo } from './header.js';
+import { Header, headerHeight, headerInfo, headerTagLine } from './header.js';
 import { Help } from './help.js';
 import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
@@ -133,6 +133,7 @@ export function App(props: AppProps) {
   }, [inputEvents, dispatch]);
 
   const theme = useMemo(() => ({ color: !(props.noColor ?? NO_COLOR) }), [props.noColor]);
+  const info = useMemo(() => headerInfo(shown), [shown]);
 
   if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
     return (
@@ -188,11 +189,11 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={headerInfo(shown)} ui={ui} />
+        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} requestedMs={ui.intervalMs} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>
-        <Footer ui={ui} />
+        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} />
       </Box>
     </ThemeContext.Provider>
   );

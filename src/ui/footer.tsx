@@ -1,5 +1,6 @@
 // Bottom line: the filter being typed, or the keys that matter here.
 import { Text } from 'ink';
+import { memo } from 'react';
 import { escapeControl } from '../data/sanitize.js';
 import type { UiState } from './state.js';
 
@@ -10,13 +11,12 @@ const HINTS: Record<UiState['view'], string> = {
   'pick-syscall': '↑↓ choose  Enter rank by it  Esc cancel',
 };
 
-export function Footer(props: { ui: UiState }) {
-  const { ui } = props;
-  if (ui.filterEditing && ui.view === 'processes') {
+export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filterEditing' | 'filter'>) {
+  if (props.filterEditing && props.view === 'processes') {
     return (
       <Text wrap="truncate">
         <Text bold>filter: </Text>
-        {escapeControl(ui.filter)}
+        {escapeControl(props.filter)}
         <Text inverse> </Text>
         <Text dimColor>{'  Enter keep · Esc clear'}</Text>
       </Text>
@@ -24,7 +24,7 @@ export function Footer(props: { ui: UiState }) {
   }
   return (
     <Text wrap="truncate" dimColor>
-      {HINTS[ui.view]}
+      {HINTS[props.view]}
     </Text>
   );
-}
+});

@@ -1,6 +1,7 @@
 // Top of every screen: where we are, how busy the machine is, whether the
 // counts can be trusted (drops, full maps) and what msgtop itself costs.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { Model } from '../data/model.js';
 import { escapeControl } from '../data/sanitize.js';
 import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
@@ -19,6 +20,13 @@ export function headerTags(ui: UiState): string[] {
   if (ui.container !== null) tags.push(`container=${escapeControl(ui.container)}`);
   if (ui.filter !== '') tags.push(`filter /${escapeControl(ui.filter)}`);
   return tags;
+}
+
+/** The fourth header line: tags in brackets, "" when there are none. */
+export function headerTagLine(ui: UiState): string {
+  return headerTags(ui)
+    .map((t) => `[${t}]`)
+    .join(' ');
 }
 
 export function headerHeight(ui: UiState): number {
@@ -49,11 +57,21 @@ export function headerInfo(m: Model): HeaderInfo {
   return { host, kernel, probes, ipc, intervalMs, uptimeMs, health, cost, send, recv };
 }
 
-export function Header(props: { model: HeaderInfo; ui: UiState }) {
-  const { model: m, ui } = props;
+interface HeaderProps {
+  model: HeaderInfo;
+  totals: boolean;
+  /** headerTags, each in brackets; "" for none. */
+  tags: string;
+  /** UiState.intervalMs: the interval last asked for. */
+  requestedMs: number | null;
+}
+
+/** Re-renders only when the sample or what it shows of the UI state changes. */
+export const Header = memo(function Header(props: HeaderProps) {
+  const { model: m, totals } = props;
   const theme = useTheme();
-  const per = ui.totals ? '' : '/s';
-  const stat = ui.totals ? 'total' : 'rate';
+  const per = totals ? '' : '/s';
+  const stat = totals ? 'total' : 'rate';
   const send = m.send[stat];
   const recv = m.recv[stat];
   const ipc = m.ipc.tracing ? 'on' : 'off';
@@ -61,9 +79,9 @@ export function Header(props: { model: HeaderInfo; ui: UiState }) {
   // Counts lost (drops, missed runs, full counter maps) and names or detail
   // lost (the other maps) all mean "the table is incomplete".
   const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull + h.procMapFull;
-  const tags = headerTags(ui);
   // + and - take effect with the next sample; show what was asked for until then.
-  const pending = ui.intervalMs !== null && ui.intervalMs !== m.intervalMs ? ` (→${fmtInterval(ui.intervalMs)})` : '';
+  const asked = props.requestedMs;
+  const pending = asked !== null && asked !== m.intervalMs ? ` (→${fmtInterval(asked)})` : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -87,11 +105,11 @@ export function Header(props: { model: HeaderInfo; ui: UiState }) {
         <Alarm label="lost" value={h.stateLost} />
         {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}`}
       </Text>
-      {tags.length > 0 && (
+      {props.tags !== '' && (
         <Text wrap="truncate" bold>
-          {tags.map((t) => `[${t}]`).join(' ')}
+          {props.tags}
         </Text>
       )}
     </Box>
   );
-}
+});
