@@ -2,6 +2,7 @@ import { comms, mount, tableLines } from './helpers.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeModel } from '../fixtures/synthetic.js';
+import { textWidth } from '../../src/ui/fit.js';
 
 test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost', async () => {
   const ui = await mount(makeModel({ processes: 5 }));
@@ -81,6 +82,24 @@ test('resize drops columns and shows a clear message when too small', async () =
   assert.match(ui.frame(), /too small \(50×8\).*60×10/);
   await ui.resize(80, 24);
   assert.ok(ui.frame().includes('dnsmasq'));
+  ui.unmount();
+});
+
+test('wide characters in a name keep every column aligned', async () => {
+  const ui = await mount(makeModel({ processes: 3, overrides: { 1: { comm: '日本語のプロセス名前長い', user: 'ユーザー名前' } } }), { columns: 120 });
+  const f = ui.frame();
+  const lines = f.split('\n');
+  const header = lines.find((l) => l.includes('MSG/s▼')) ?? '';
+  const end = textWidth(header.slice(0, header.indexOf('MSG/s▼') + 'MSG/s▼'.length));
+  const wide = tableLines(f).find((l) => l.includes('日本語')) ?? '';
+  assert.match(wide, /日本語.*…/, 'cut with an ellipsis');
+  for (const line of tableLines(f)) {
+    // The MSG/s value ends where its header does, on every row.
+    const cells = line.trimEnd().split(/\s+/);
+    const msgs = line.indexOf(` ${cells[4] ?? ''} `);
+    assert.equal(textWidth(line.slice(0, msgs + 1 + (cells[4] ?? '').length)), end, line);
+    assert.ok(textWidth(line) <= 120, `too wide: ${line}`);
+  }
   ui.unmount();
 });
 
