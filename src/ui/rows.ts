@@ -222,14 +222,10 @@ function compare(a: TableRow, b: TableRow, by: ColumnId): number {
 function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): ProcessRow[] {
   const n = ps.length;
   const dir = ui.sortDesc ? -1 : 1;
-  const pid = new Float64Array(n);
   const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    pid[i] = ps[i].pid;
-    order[i] = i;
-  }
+  for (let i = 0; i < n; i++) order[i] = i;
   // Ties break on pid, then key, so equal rows never swap between frames.
-  const tie = (a: number, b: number) => pid[a] - pid[b] || collator.compare(ps[a].key, ps[b].key);
+  const tie = (a: number, b: number) => ps[a].pid - ps[b].pid || collator.compare(ps[a].key, ps[b].key);
   if (sortBy === 'user' || sortBy === 'comm') {
     const names = ps.map((p) => escapeControl(sortBy === 'user' ? p.user : p.comm));
     order.sort((a, b) => dir * collator.compare(names[a], names[b]) || tie(a, b));
