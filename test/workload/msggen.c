@@ -2,20 +2,22 @@
  * msggen: workload generator for msgtop tests and benchmarks.
  *
  * Makes an exact, stated number of message syscalls (sendmsg, recvmsg,
- * sendto, recvfrom, sendmmsg, recvmmsg, msgsnd, msgrcv) and reports what it
- * did as one JSON line per worker process.  See README.md next to this file.
+ * sendto, recvfrom, sendmmsg, recvmmsg, msgsnd, msgrcv, and io_uring
+ * IORING_OP_SEND/IORING_OP_RECV through raw io_uring_enter) and reports what
+ * it did as one JSON line per worker process.  See README.md next to this file.
  *
  * Build: cc -O2 -Wall -Wextra -o test/workload/msggen test/workload/msggen.c -lpthread
  *
  * The only message syscalls this program makes are the counted ones: setup
- * uses socket/socketpair/bind/connect/listen/accept/msgget/setsockopt, and
- * all console I/O uses plain read(2)/write(2).
+ * uses socket/socketpair/bind/connect/listen/accept/msgget/setsockopt/
+ * io_uring_setup/mmap, and all console I/O uses plain read(2)/write(2).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,16 +49,18 @@
 #define EMSGSIZE_LEN 70000      /* > 65507: UDP sendmsg fails with EMSGSIZE */
 #define IO_TIMEOUT_S 10         /* safety net: a blocked op fails instead of hanging */
 #define ERRNO_SLOTS 256
+#define URING_ENTRIES 8         /* --uring: SQ size per worker thread */
 
 enum transport { T_UNIX, T_UDP, T_TCP };
 
 enum op {
 	OP_SENDMSG, OP_RECVMSG, OP_SENDTO, OP_RECVFROM, OP_SENDMMSG,
-	OP_RECVMMSG, OP_MSGSND, OP_MSGRCV, OP_GETPPID, OP_COUNT
+	OP_RECVMMSG, OP_MSGSND, OP_MSGRCV, OP_URING_SEND, OP_URING_RECV,
+	OP_GETPPID, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"sendmsg", "recvmsg", "sendto", "recvfrom", "sendmmsg",
-	"recvmmsg", "msgsnd", "msgrcv", "getppid"
+	"recvmmsg", "msgsnd", "msgrcv", "uring_send", "uring_recv", "getppid"
 };
 
 struct opts {
@@ -63,7 +68,7 @@ struct opts {
 	const char *unix_path;
 	unsigned long size;
 	unsigned long long n_sendmsg, n_sendto, n_mmsg, n_eagain, n_emsgsize,
-		n_ebadf, n_msgsnd, n_enomsg, n_getppid;
+		n_ebadf, n_msgsnd, n_enomsg, n_uring, n_getppid;
 	unsigned long vlen;
 	unsigned long ipc_delay_ms;
 	unsigned long rate_hz;
@@ -75,11 +80,24 @@ struct opstat {
 	unsigned long long calls, messages, bytes, errors;
 };
 
+/* One io_uring instance, its three mmaps and the pointers into them. */
+struct ring {
+	int fd;
+	void *sq_map, *cq_map;
+	size_t sq_map_len, cq_map_len;
+	struct io_uring_sqe *sqes;
+	size_t sqes_len;
+	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_cqe *cqes;
+};
+
 struct worker {
 	int idx;
 	pthread_t th;
 	int a, b;               /* sender, receiver */
 	int qid;                /* SysV queue or -1 */
+	struct ring ring;       /* --uring; ring.fd -1 if none */
 	char path[128];         /* fs socket path to unlink, or "" */
 	int setup_failed;
 	int failed;
@@ -134,6 +152,8 @@ static void usage(void)
 "  --msgsnd N                 SysV queue: N x (msgsnd, msgrcv)\n"
 "  --enomsg N                 N x msgrcv(IPC_NOWAIT) on the empty queue -> ENOMSG\n"
 "  --ipc-delay-ms MS          sleep MS after msgget (before --wait / first op)\n"
+"  --uring N                  N x (io_uring SEND on A, then RECV on B), each one\n"
+"                             io_uring_enter(fd, 1, 1, GETEVENTS); one ring per thread\n"
 "  --getppid N                N x syscall(SYS_getppid)\n"
 "  --rate-hz R                at most R iterations per second per thread (sleeps between)\n"
 "  --threads T                run the sequence in T threads (\"msggen-w<i>\")\n"
@@ -464,7 +484,147 @@ static int setup_tcp(struct worker *w)
 
 static int need_sockets(void)
 {
-	return o.n_sendmsg || o.n_sendto || o.n_mmsg || o.n_eagain || o.n_emsgsize;
+	return o.n_sendmsg || o.n_sendto || o.n_mmsg || o.n_eagain || o.n_emsgsize ||
+	       o.n_uring;
+}
+
+/* ---------- io_uring, raw syscalls ---------- */
+
+static int sys_io_uring_setup(unsigned entries, struct io_uring_params *p)
+{
+	return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static int sys_io_uring_enter(int fd, unsigned to_submit, unsigned min_complete,
+			      unsigned flags)
+{
+	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags,
+			    NULL, (size_t)0);
+}
+
+static void ring_close(struct ring *r)
+{
+	if (r->sqes)
+		munmap(r->sqes, r->sqes_len);
+	if (r->cq_map && r->cq_map != r->sq_map)
+		munmap(r->cq_map, r->cq_map_len);
+	if (r->sq_map)
+		munmap(r->sq_map, r->sq_map_len);
+	if (r->fd >= 0)
+		close(r->fd);
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+/* io_uring_setup + the SQ ring, CQ ring and SQE array mmaps. */
+static int ring_open(struct worker *w)
+{
+	struct ring *r = &w->ring;
+	struct io_uring_params p;
+	void *m;
+
+	memset(&p, 0, sizeof p);
+	r->fd = sys_io_uring_setup(URING_ENTRIES, &p);
+	if (r->fd < 0) {
+		fail(w, "setup: io_uring_setup: %s", strerror(errno));
+		return -1;
+	}
+	r->sq_map_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	r->cq_map_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (p.features & IORING_FEAT_SINGLE_MMAP) {
+		/* one mapping holds both rings */
+		if (r->cq_map_len > r->sq_map_len)
+			r->sq_map_len = r->cq_map_len;
+		r->cq_map_len = r->sq_map_len;
+	}
+	m = mmap(NULL, r->sq_map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		 r->fd, IORING_OFF_SQ_RING);
+	if (m == MAP_FAILED)
+		goto mmap_failed;
+	r->sq_map = m;
+	if (p.features & IORING_FEAT_SINGLE_MMAP) {
+		r->cq_map = r->sq_map;
+	} else {
+		m = mmap(NULL, r->cq_map_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
+		if (m == MAP_FAILED)
+			goto mmap_failed;
+		r->cq_map = m;
+	}
+	r->sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);
+	m = mmap(NULL, r->sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		 r->fd, IORING_OFF_SQES);
+	if (m == MAP_FAILED)
+		goto mmap_failed;
+	r->sqes = m;
+
+	r->sq_head = (unsigned *)((char *)r->sq_map + p.sq_off.head);
+	r->sq_tail = (unsigned *)((char *)r->sq_map + p.sq_off.tail);
+	r->sq_mask = (unsigned *)((char *)r->sq_map + p.sq_off.ring_mask);
+	r->sq_array = (unsigned *)((char *)r->sq_map + p.sq_off.array);
+	r->cq_head = (unsigned *)((char *)r->cq_map + p.cq_off.head);
+	r->cq_tail = (unsigned *)((char *)r->cq_map + p.cq_off.tail);
+	r->cq_mask = (unsigned *)((char *)r->cq_map + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)((char *)r->cq_map + p.cq_off.cqes);
+	return 0;
+
+mmap_failed:
+	fail(w, "setup: mmap io_uring rings: %s", strerror(errno));
+	return -1; /* what is mapped goes at exit */
+}
+
+/*
+ * Queue one SQE and submit + wait for it with a single
+ * io_uring_enter(fd, 1, 1, IORING_ENTER_GETEVENTS).  Returns the CQE's res
+ * if >= 0, else -1 with *err = -res.  If io_uring_enter itself fails it
+ * returns -1 with *err = errno; that, or a completion that is not ours, also
+ * puts a description in why (else why is "").  Only a wait cut short by a
+ * signal (EINTR, or a return with no completion yet) makes a further
+ * io_uring_enter(fd, 0 or 1, 1, GETEVENTS) call.
+ */
+static long ring_op(struct ring *r, unsigned char opcode, int fd, void *buf, size_t len,
+		    int msg_flags, unsigned long long user_data, int *err,
+		    char *why, size_t why_len)
+{
+	unsigned tail = *r->sq_tail, idx = tail & *r->sq_mask, head;
+	struct io_uring_sqe *sqe = &r->sqes[idx];
+	struct io_uring_cqe *cqe;
+	long res;
+
+	why[0] = 0;
+	memset(sqe, 0, sizeof *sqe);
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = (unsigned long long)(uintptr_t)buf;
+	sqe->len = (unsigned)len;
+	sqe->msg_flags = (unsigned)msg_flags;
+	sqe->user_data = user_data;
+	r->sq_array[idx] = idx;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+
+	for (;;) {
+		unsigned pending = tail + 1 - __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+		int n = sys_io_uring_enter(r->fd, pending, 1, IORING_ENTER_GETEVENTS);
+		if (n < 0 && errno != EINTR) {
+			*err = errno;
+			snprintf(why, why_len, "io_uring_enter failed: %s", strerror(errno));
+			return -1;
+		}
+		head = *r->cq_head;
+		if (head != __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
+			break;
+	}
+	cqe = &r->cqes[head & *r->cq_mask];
+	res = cqe->res;
+	if (cqe->user_data != user_data)
+		snprintf(why, why_len, "completion for user_data %llu, expected %llu",
+			 (unsigned long long)cqe->user_data, user_data);
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	if (res < 0) {
+		*err = (int)-res;
+		return -1;
+	}
+	return res;
 }
 
 static int need_queue(void)
@@ -501,6 +661,8 @@ static int setup(struct worker *w)
 		set_timeouts(w->a);
 		set_timeouts(w->b);
 	}
+	if (o.n_uring && ring_open(w) < 0)
+		return -1;
 	if (need_queue()) {
 		w->qid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
 		if (w->qid < 0) {
@@ -804,6 +966,34 @@ static void run_ops(struct worker *w)
 		}
 	}
 
+	/*
+	 * --uring: IORING_OP_SEND on A, then IORING_OP_RECV on B, each submitted
+	 * and reaped by one io_uring_enter(fd, 1, 1, GETEVENTS).  tcp: MSG_WAITALL
+	 * on both, so io_uring itself retries a short transfer inside the request.
+	 */
+	for (i = 0; i < o.n_uring; i++) {
+		char why[160];
+		pace(w);
+		r = ring_op(&w->ring, IORING_OP_SEND, w->a, sbuf, size, rflags, 1, &e,
+			    why, sizeof why);
+		rec(w, OP_URING_SEND, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size || why[0]) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "uring send #%llu returned %s, expected %zu%s%s", i + 1, rb, size,
+			     why[0] ? ": " : "", why);
+			goto done;
+		}
+		r = ring_op(&w->ring, IORING_OP_RECV, w->b, rbuf, size, rflags, 2, &e,
+			    why, sizeof why);
+		rec(w, OP_URING_RECV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+		if (r != (long)size || why[0]) {
+			describe_ret(rb, sizeof rb, r, e);
+			fail(w, "uring recv #%llu returned %s, expected %zu%s%s", i + 1, rb, size,
+			     why[0] ? ": " : "", why);
+			goto done;
+		}
+	}
+
 	/* --getppid: unrelated-syscall loop */
 	for (i = 0; i < o.n_getppid; i++) {
 		pace(w);
@@ -936,6 +1126,7 @@ static int run_worker(int go_fd, int hold_fd)
 	for (t = 0; t < o.threads; t++) {
 		workers[t].idx = (int)t;
 		workers[t].a = workers[t].b = workers[t].qid = -1;
+		workers[t].ring.fd = -1;
 	}
 	cleanup_ready = 1;
 	install_handlers(on_fatal_signal);
@@ -1039,6 +1230,7 @@ static int run_worker(int go_fd, int hold_fd)
 			close(workers[t].a);
 		if (workers[t].b >= 0)
 			close(workers[t].b);
+		ring_close(&workers[t].ring);
 	}
 	return any_failed ? 1 : 0;
 }
@@ -1047,7 +1239,7 @@ static int run_worker(int go_fd, int hold_fd)
 
 enum {
 	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
-	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_GETPPID,
+	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_URING, O_GETPPID,
 	O_RATE_HZ, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_HELP
 };
 
@@ -1065,6 +1257,7 @@ static const struct option longopts[] = {
 	{ "msgsnd", required_argument, NULL, O_MSGSND },
 	{ "enomsg", required_argument, NULL, O_ENOMSG },
 	{ "ipc-delay-ms", required_argument, NULL, O_IPC_DELAY },
+	{ "uring", required_argument, NULL, O_URING },
 	{ "getppid", required_argument, NULL, O_GETPPID },
 	{ "rate-hz", required_argument, NULL, O_RATE_HZ },
 	{ "threads", required_argument, NULL, O_THREADS },
@@ -1112,6 +1305,7 @@ static void parse_args(int argc, char **argv)
 		case O_MSGSND: o.n_msgsnd = parse_num(on, optarg, 0, big); break;
 		case O_ENOMSG: o.n_enomsg = parse_num(on, optarg, 0, big); break;
 		case O_IPC_DELAY: o.ipc_delay_ms = parse_num(on, optarg, 0, 86400000UL); break;
+		case O_URING: o.n_uring = parse_num(on, optarg, 0, big); break;
 		case O_GETPPID: o.n_getppid = parse_num(on, optarg, 0, big); break;
 		case O_RATE_HZ: o.rate_hz = parse_num(on, optarg, 1, 1000000000UL); break;
 		case O_THREADS: o.threads = parse_num(on, optarg, 1, MAX_THREADS); break;
@@ -1135,8 +1329,11 @@ static void parse_args(int argc, char **argv)
 		usage_error("--mmsg needs --transport unix or udp (not tcp)");
 	if (o.n_emsgsize && o.transport != T_UDP)
 		usage_error("--emsgsize needs --transport udp");
+	if (o.n_uring && o.transport == T_TCP && o.size == 0)
+		usage_error("--uring with --transport tcp needs --size >= 1 (a 0-byte tcp receive "
+			    "waits for data, and io_uring has no SO_RCVTIMEO safety net)");
 	if (o.transport == T_UDP && o.size > MAX_UDP_SIZE &&
-	    (o.n_sendmsg || o.n_sendto || o.n_mmsg))
+	    (o.n_sendmsg || o.n_sendto || o.n_mmsg || o.n_uring))
 		usage_error("--size must be <= %d for udp", MAX_UDP_SIZE);
 	if (o.n_msgsnd) {
 		long msgmax = read_proc_long("/proc/sys/kernel/msgmax", 8192);
@@ -1156,6 +1353,33 @@ static void parse_args(int argc, char **argv)
 	}
 }
 
+/*
+ * --uring: fail early, once (before threads and --procs), if io_uring is
+ * unavailable: ENOSYS (not built in) or EPERM (kernel.io_uring_disabled).
+ */
+static void probe_uring(void)
+{
+	struct io_uring_params p;
+	int fd, e;
+	long disabled;
+
+	memset(&p, 0, sizeof p);
+	fd = sys_io_uring_setup(URING_ENTRIES, &p);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	e = errno;
+	disabled = read_proc_long("/proc/sys/kernel/io_uring_disabled", -1);
+	if (disabled >= 0)
+		fprintf(stderr,
+			"%s: --uring: io_uring_setup failed: %s (kernel.io_uring_disabled=%ld)\n",
+			prog, strerror(e), disabled);
+	else
+		fprintf(stderr, "%s: --uring: io_uring_setup failed: %s\n", prog, strerror(e));
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	int go[2] = { -1, -1 }, hold[2] = { -1, -1 };
@@ -1169,6 +1393,8 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv);
 	signal(SIGPIPE, SIG_IGN);
+	if (o.n_uring)
+		probe_uring();
 
 	if (o.procs == 1)
 		return run_worker(STDIN_FILENO, STDIN_FILENO);
