@@ -96,6 +96,24 @@ for (const mode of ['sock', 'syscalls'] as const) {
       }
     });
 
+    // io_uring sends and receives reach the socket layer from io_uring_enter
+    // (or an io worker): the socket probes show them as uring_send/recv; the
+    // syscall tracepoints never see them.
+    it(`io_uring send/recv ${mode === 'sock' ? 'are counted as such' : 'are not seen'}`, async () => {
+      const [gen] = runGen(['--transport', 'udp', '--size', '200', '--uring', '300']);
+      assert.deepEqual(gen!.ops.uring_send, c(300, 300, 60_000, 0));
+      const line = await settle(m);
+      if (mode === 'sock') {
+        assert.deepEqual(findProcess(line, gen!.pid).syscalls, {
+          uring_send: c(300, 300, 60_000, 0),
+          uring_recv: c(300, 300, 60_000, 0),
+          ...out(gen!),
+        });
+      } else {
+        assert.equal(line.processes.find((p) => p.pid === gen!.pid), undefined);
+      }
+    });
+
     // The socket-layer hook fires only once a call reaches a socket: a
     // sendmsg on a bad fd is seen by the syscall tracepoints alone.
     it(`EBADF ${mode === 'sock' ? 'is not seen' : 'is counted'} in this mode`, async () => {
