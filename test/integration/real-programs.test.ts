@@ -4,13 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Msgtop, settle, startProcess, stopProcess, type JsonLine } from './harness.js';
 
 const TRACED = ['sendmsg', 'recvmsg', 'sendto', 'recvfrom', 'sendmmsg', 'recvmmsg'];
-const PORT = 5353;
 const QUERIES = 20;
 
 type CallCounts = Record<string, { calls: number; errors: number }>;
@@ -62,6 +62,15 @@ function msgtopCounts(line: JsonLine, comm: string, pid?: number): CallCounts {
   return out;
 }
 
+/** A UDP port on 127.0.0.1 nobody is using right now. */
+async function freeUdpPort(): Promise<number> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const { port } = sock.address();
+  await new Promise<void>((r) => sock.close(r));
+  return port;
+}
+
 function udpPortBound(port: number): boolean {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   return readFileSync('/proc/net/udp', 'utf8').includes(hex);
@@ -97,6 +106,7 @@ for (const mode of ['sock', 'syscalls'] as const) {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it(`${QUERIES} queries: same calls and errors as strace`, async () => {
+      const PORT = await freeUdpPort();
       m = new Msgtop(['--probes', mode, '--ipc', 'off', '--interval', '0.2']);
       await m.next();
       const trace = ['-f', '-qq', '-c', '-e', `trace=${TRACED.join(',')}`];
