@@ -5,6 +5,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -130,7 +132,13 @@ public:
 			bpf_map__set_max_entries(skel_->maps.counters, n);
 			bpf_map__set_max_entries(skel_->maps.errnos, n);
 		}
+		// The verifier gives up with EAGAIN when a signal arrives (a terminal
+		// resize, a profiler's ticks): hold signals for the ~0.1 s it takes.
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
 		err = msgtop_bpf__load(skel_);
+		pthread_sigmask(SIG_SETMASK, &old, nullptr);
 		if (err) {
 			Napi::Error::New(env, why("cannot load the BPF programs", -err)).ThrowAsJavaScriptException();
 			msgtop_bpf__destroy(skel_);
