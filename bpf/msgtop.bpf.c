@@ -378,6 +378,7 @@ static __always_inline void account(struct op *op)
 		.start_ns = task->group_leader->start_boottime,
 	};
 	struct mt_counts zero = {}, *c;
+	struct mt_peer_key pk; /* filled only for a watched process */
 	int watched = is_watched(tgid);
 
 	if (op->mmsg_vec && op->ret > 0) {
@@ -412,9 +413,11 @@ static __always_inline void account(struct op *op)
 
 	if (watched) {
 		struct mt_thread_key tk = { .tgid = tgid, .tid = (__u32)pid_tgid, .sys = op->sys };
-		struct mt_peer_key pk = { .tgid = tgid, .dir = dir };
 		struct mt_peer_val pz = {}, *pv;
 
+		__builtin_memset(&pk, 0, sizeof(pk));
+		pk.tgid = tgid;
+		pk.dir = dir;
 		c = bpf_map_lookup_elem(&threads, &tk);
 		if (!c) {
 			struct mt_tname_key nk = { .tgid = tgid, .tid = tk.tid };
@@ -458,7 +461,11 @@ static __always_inline void account(struct op *op)
 		ev->fd = op->fd;
 		ev->flags = op->flags;
 		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-		fill_peer(&ev->peer, op, task);
+		/* A watched process's peer was just worked out: do not read it twice. */
+		if (watched)
+			__builtin_memcpy(&ev->peer, &pk.peer, sizeof(ev->peer));
+		else
+			fill_peer(&ev->peer, op, task);
 		bpf_ringbuf_submit(ev, 0);
 		stat_inc(MT_STAT_RB_EVENTS);
 	}
