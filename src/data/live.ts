@@ -45,6 +45,7 @@ interface NativeEngine {
 }
 
 const LOAD_ATTEMPTS = 3;
+const NO_RECORDS = Buffer.alloc(0);
 /** BPF run-time accounting taxes every BPF program on the machine, so it is
  * on for one interval in this many: msgtop's cost is sampled, not tracked. */
 const STATS_EVERY = 10;
@@ -149,15 +150,17 @@ export class LiveSource implements Source {
     const prog = e.progStats();
     this.snapshots++;
     e.setStats(this.snapshots === 1 || this.snapshots % STATS_EVERY === 0);
+    // Detail maps hold only the watched process: nothing to read otherwise.
+    const detail = this.watched !== null;
     return {
       monoNs: process.hrtime.bigint(),
       counters: e.readCounters(),
       procs: e.readProcs(),
       errnos: e.readErrnos(),
-      threads: e.readThreads(),
-      threadNames: e.readThreadNames(),
-      peers: e.readPeers(),
-      sizes: e.readSizes(),
+      threads: detail ? e.readThreads() : NO_RECORDS,
+      threadNames: detail ? e.readThreadNames() : NO_RECORDS,
+      peers: detail ? e.readPeers() : NO_RECORDS,
+      sizes: detail ? e.readSizes() : NO_RECORDS,
       stats: e.readStats(),
       prog: { runTimeNs: prog.runTimeNs, runCount: prog.runCount, missed: prog.missed, timed: prog.enabled },
       probes: this.probes,
