@@ -52,6 +52,29 @@ struct {
 	__type(value, struct mt_counts);
 } counters SEC(".maps");
 
+/* Per-CPU accumulators in front of `counters`. A message adds to the slot of
+ * its (syscall, tgid % ACC_WAYS): an array index, where a hash lookup of the
+ * key costs about twice the rest of the program. The slot's counts move into
+ * `counters` when another process takes the slot, or when user space runs
+ * fold_accs on that CPU before it reads. Only one program writes a given
+ * syscall's slots and a program never runs twice at once on one CPU, so plain
+ * adds are safe; `busy` covers an update in progress, which a fold arriving by
+ * IPI must not tear. */
+#define ACC_WAYS 32
+struct acc {
+	__u32 tgid;
+	__u32 busy;
+	__u64 start_ns;
+	struct mt_counts c;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MT_SYS_COUNT * ACC_WAYS);
+	__type(key, __u32);
+	__type(value, struct acc);
+} accs SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -345,6 +368,63 @@ static __always_inline void note_proc(struct task_struct *task, const struct mt_
 		stat_inc(MT_STAT_PROC_FULL);
 }
 
+#define barrier() asm volatile("" ::: "memory")
+
+/* Move a slot's counts into `counters`. The entry was made when the owner
+ * took the slot; if the map was full then, the calls are lost, and counted. */
+static __always_inline void fold(struct acc *a, __u32 sys)
+{
+	struct mt_key key = { .tgid = a->tgid, .sys = sys, .start_ns = a->start_ns };
+	struct mt_counts *c;
+
+	if (!a->c.calls && !a->c.messages && !a->c.errors)
+		return;
+	c = bpf_map_lookup_elem(&counters, &key);
+	if (c) {
+		c->calls += a->c.calls;
+		c->messages += a->c.messages;
+		c->bytes += a->c.bytes;
+		c->errors += a->c.errors;
+	} else {
+		__u32 idx = MT_STAT_COUNTER_FULL;
+		__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+		if (v) /* a call whose first message was folded still counts once */
+			*v += a->c.calls ? a->c.calls : 1;
+	}
+	__builtin_memset(&a->c, 0, sizeof(a->c));
+}
+
+static __always_inline void count(struct task_struct *task, const struct mt_key *key, const struct op *op)
+{
+	__u32 i = key->sys * ACC_WAYS + (key->tgid & (ACC_WAYS - 1));
+	struct acc *a = bpf_map_lookup_elem(&accs, &i);
+
+	if (!a)
+		return;
+	a->busy = 1;
+	barrier();
+	if (a->tgid != key->tgid || a->start_ns != key->start_ns) {
+		struct mt_counts zero = {};
+
+		fold(a, key->sys);
+		a->tgid = key->tgid;
+		a->start_ns = key->start_ns;
+		/* Only here, in the task's own context, are entries created:
+		 * a fold by IPI must not allocate. */
+		if (!bpf_map_lookup_elem(&counters, key)) {
+			note_proc(task, key);
+			bpf_map_update_elem(&counters, key, &zero, BPF_NOEXIST);
+		}
+	}
+	a->c.calls += op->calls;
+	a->c.messages += op->messages;
+	a->c.bytes += op->bytes;
+	a->c.errors += op->err ? 1 : 0;
+	barrier();
+	a->busy = 0;
+}
+
 struct size_loop {
 	__u64 vec;
 	__u64 bytes;
@@ -390,17 +470,7 @@ static __always_inline void account(struct op *op)
 		op->bytes = s.bytes;
 	}
 
-	c = bpf_map_lookup_elem(&counters, &key);
-	if (!c) {
-		note_proc(task, &key);
-		c = lookup_or_init(&counters, &key, &zero, MT_STAT_COUNTER_FULL);
-	}
-	if (c) {
-		c->calls += op->calls;
-		c->messages += op->messages;
-		c->bytes += op->bytes;
-		c->errors += op->err ? 1 : 0;
-	}
+	count(task, &key, op);
 	if (op->err) {
 		struct mt_errno_key ek = {
 			.tgid = tgid, .sys = op->sys, .err = op->err, .start_ns = key.start_ns,
@@ -699,3 +769,41 @@ SYSCALL_PAIR(sendto, MT_SYS_SENDTO, 6)
 SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM, 6)
 SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND, 4)
 SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)
+
+/* ---- fold: run by the addon on each CPU (BPF_F_TEST_RUN_ON_CPU) ---------- */
+
+static long busy_cb(__u64 i, void *ctx)
+{
+	__u32 idx = i;
+	struct acc *a = bpf_map_lookup_elem(&accs, &idx);
+
+	if (a && a->busy) {
+		*(int *)ctx = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static long fold_cb(__u64 i, void *ctx)
+{
+	__u32 idx = i;
+	struct acc *a = bpf_map_lookup_elem(&accs, &idx);
+
+	if (a)
+		fold(a, idx / ACC_WAYS);
+	return 0;
+}
+
+/* Never attached. Arriving by IPI it may interrupt one of our programs on
+ * this CPU: then it changes nothing and says so. */
+SEC("raw_tp")
+int fold_accs(void *ctx)
+{
+	int busy = 0;
+
+	bpf_loop(MT_SYS_COUNT * ACC_WAYS, busy_cb, &busy, 0);
+	if (busy)
+		return MT_FOLD_BUSY;
+	bpf_loop(MT_SYS_COUNT * ACC_WAYS, fold_cb, NULL, 0);
+	return MT_FOLD_DONE;
+}

@@ -50,7 +50,7 @@ enum mt_events {
 enum mt_stat {
 	MT_STAT_RB_DROPS = 0, /* ring buffer reserve failed */
 	MT_STAT_RB_EVENTS = 1, /* events submitted */
-	MT_STAT_COUNTER_FULL = 2, /* counters map insert failed */
+	MT_STAT_COUNTER_FULL = 2, /* calls not counted: counters map full */
 	MT_STAT_ERRNO_FULL = 3, /* errnos map insert failed */
 	MT_STAT_DETAIL_FULL = 4, /* threads/peers/sizes insert failed */
 	MT_STAT_STATE_LOST = 5, /* per-task state unavailable: call not counted */
@@ -162,6 +162,12 @@ struct mt_event {
 	__u32 pad;
 	char comm[MT_COMM_LEN];
 	struct mt_peer peer;
+};
+
+/* What the fold program (fold_accs, run by the addon on each CPU) returns. */
+enum mt_fold {
+	MT_FOLD_DONE = 0,
+	MT_FOLD_BUSY = 1, /* a program was mid-update on that CPU: run it again */
 };
 
 /* Writable knobs in .bss, set by the addon while running. */

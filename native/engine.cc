@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -113,6 +114,7 @@ public:
 		ipc_ = !opts.Get("ipc").IsBoolean() || opts.Get("ipc").ToBoolean();
 		{
 			Progs wanted = syscalls_ ? syscall_progs(skel_) : sock_progs(skel_);
+			wanted.push_back(skel_->progs.fold_accs);
 			if (ipc_)
 				for (auto *p : ipc_progs(skel_))
 					wanted.push_back(p);
@@ -304,8 +306,28 @@ private:
 		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
 	}
 
+	// Runs fold_accs on every online CPU so `counters` holds every message
+	// counted so far. A CPU where one of our programs was mid-update is asked
+	// again; if it stays busy, its last counts show in the next read instead.
+	void FoldAccumulators()
+	{
+		int fd = bpf_program__fd(skel_->progs.fold_accs);
+		int ncpu = libbpf_num_possible_cpus();
+
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			for (int attempt = 0; attempt < 100; attempt++) {
+				LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = (uint32_t)cpu);
+				if (bpf_prog_test_run_opts(fd, &opts) < 0 || opts.retval != MT_FOLD_BUSY)
+					break; // done, or an offline CPU (ENXIO)
+				sched_yield();
+			}
+		}
+	}
+
 	Napi::Value ReadCounters(const Napi::CallbackInfo &info)
 	{
+		if (skel_)
+			FoldAccumulators();
 		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts));
 	}
 	Napi::Value ReadProcs(const Napi::CallbackInfo &info)

@@ -3,7 +3,7 @@
 // mode this machine runs. These tests fail (never skip) without BPF.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Msgtop, findProcess, runGen, settle, type Counts, type GenResult } from './harness.js';
+import { Msgtop, findProcess, runGen, settle, startGen, type Counts, type GenResult } from './harness.js';
 
 const SIZE = 100;
 const c = (calls: number, messages: number, bytes: number, errors: number): Counts => ({
@@ -93,6 +93,39 @@ for (const mode of ['sock', 'syscalls'] as const) {
           recvmmsg: c(30, 120, 12_000, 0),
           ...out(g),
         });
+      }
+    });
+
+    // Messages are first added up in per-CPU slots picked by pid modulo 32
+    // and move to the map msgtop reads when another process takes the slot
+    // or when msgtop folds them in before a read.
+    it('processes sharing the per-CPU slots on one CPU add up exactly', async () => {
+      const gens = runGen(['--transport', 'unix', '--procs', '48', '--sendmsg', '300', '--mmsg', '5', '--vlen', '4'], 0);
+      assert.equal(gens.length, 48);
+      const line = await settle(m);
+      for (const g of gens) {
+        assert.deepEqual(findProcess(line, g.pid).syscalls, {
+          sendmsg: c(300, 300, 30_000, 0),
+          recvmsg: c(300, 300, 30_000, 0),
+          sendmmsg: c(5, 20, 2_000, 0),
+          recvmmsg: c(5, 20, 2_000, 0),
+          ...out(g),
+        });
+      }
+    });
+
+    it('a process that has stopped sending but still runs shows every message', async () => {
+      const gen = startGen(['--transport', 'unix', '--size', String(SIZE), '--sendmsg', '700']);
+      try {
+        const pid = Number((await gen.next()).split(' ')[1]); // "ready PID"
+        gen.child.stdin!.write('\n');
+        await gen.next(); // result written; the process waits, silent
+        const p = findProcess(await settle(m), pid);
+        assert.equal(p.exited, false);
+        assert.deepEqual(p.syscalls.sendmsg, c(700, 700, 70_000, 0));
+        assert.deepEqual(p.syscalls.recvmsg, c(700, 700, 70_000, 0));
+      } finally {
+        gen.child.stdin!.end();
       }
     });
 

@@ -2,24 +2,14 @@
 // and check threads, peers, message sizes and events against what it did.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { LiveSource } from '../../src/data/live.js';
 import type { Model } from '../../src/data/model.js';
 import { parseStat } from '../../src/data/registry.js';
 import { Sampler } from '../../src/data/sampler.js';
-import { msggen, progsLeft } from './harness.js';
+import { progsLeft, startGen } from './harness.js';
 
 const SIZE = 300; // log2 bucket 9: [256, 512)
-
-/** Starts msggen --wait --hold; resolves its pid once it is ready. */
-function startGen(args: string[]) {
-  const child = spawn(msggen, ['--wait', '--hold', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const next = (): Promise<string> => new Promise((r) => lines.once('line', r));
-  return { child, next };
-}
 
 for (const mode of ['sock', 'syscalls'] as const) {
   describe(`drill-down detail, --probes=${mode}`, () => {

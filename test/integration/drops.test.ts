@@ -3,14 +3,12 @@
 // produced = delivered + dropped, exactly.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { LiveSource } from '../../src/data/live.js';
 import type { Model } from '../../src/data/model.js';
 import { parseStat } from '../../src/data/registry.js';
 import { Sampler } from '../../src/data/sampler.js';
-import { findProcess, msggen, Msgtop, runGen, settle } from './harness.js';
+import { findProcess, Msgtop, runGen, settle, startGen } from './harness.js';
 
 const N = 50_000;
 
@@ -18,11 +16,7 @@ it('a 4 KiB ring buffer under a flood: drops counted, produced = delivered + dro
   const source = new LiveSource({ probes: 'sock', ipc: 'off', ringbufBytes: 4096 });
   const sampler = new Sampler(source, { lingerMs: Infinity });
   // Events only for the watched generator, so the number produced is known.
-  const gen = spawn(msggen, ['--wait', '--hold', '--transport', 'unix', '--size', '16', '--sendmsg', String(N)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: gen.stdout! });
-  const line = (): Promise<string> => new Promise((r) => lines.once('line', r));
+  const { child: gen, next: line } = startGen(['--transport', 'unix', '--size', '16', '--sendmsg', String(N)]);
   try {
     const pid = Number((await line()).split(' ')[1]); // "ready PID"
     const ticks = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))!.startTicks;

@@ -85,15 +85,27 @@ export interface GenResult {
   outBytes: number;
 }
 
-/** Runs msggen to completion and returns its result lines (one per worker). */
-export function runGen(args: string[]): GenResult[] {
-  const r = spawnSync(msggen, args, { encoding: 'utf8', timeout: 120_000 });
+/** Runs msggen to completion (pinned to one CPU if `cpu` is given) and returns its result lines (one per worker). */
+export function runGen(args: string[], cpu?: number): GenResult[] {
+  const argv = cpu === undefined ? [msggen, ...args] : ['taskset', '-c', String(cpu), msggen, ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`msggen ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout
     .trim()
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => ({ ...(JSON.parse(l) as GenResult), outBytes: Buffer.byteLength(l) + 1 }));
+}
+
+/**
+ * Starts msggen --wait --hold: `next()` gives its next stdout line ("ready
+ * PID", then the result); a stdin line starts the ops, the next one ends it.
+ */
+export function startGen(args: string[]) {
+  const child = spawn(msggen, ['--wait', '--hold', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const next = (): Promise<string> => new Promise((r) => lines.once('line', r));
+  return { child, next };
 }
 
 export function findProcess(line: JsonLine, pid: number): JsonProcess {
@@ -115,7 +127,7 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
   }
 }
 
-const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_)/;
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs)/;
 
 function loadedProgs(): { id: number; name: string }[] {
   const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
