@@ -450,14 +450,12 @@ static long mmsg_len_cb(__u64 i, void *ctx)
 static __always_inline void account(struct op *op)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, dir = op->sys & 1;
+	__u32 tgid = task->tgid, tid = task->pid, dir = op->sys & 1;
 	struct mt_key key = {
 		.tgid = tgid,
 		.sys = op->sys,
 		.start_ns = task->group_leader->start_boottime,
 	};
-	struct mt_counts zero = {}, *c;
 	struct mt_peer_key pk; /* filled only for a watched process */
 	int watched = is_watched(tgid);
 
@@ -482,7 +480,8 @@ static __always_inline void account(struct op *op)
 	}
 
 	if (watched) {
-		struct mt_thread_key tk = { .tgid = tgid, .tid = (__u32)pid_tgid, .sys = op->sys };
+		struct mt_thread_key tk = { .tgid = tgid, .tid = tid, .sys = op->sys };
+		struct mt_counts zero = {}, *c;
 		struct mt_peer_val pz = {}, *pv;
 
 		__builtin_memset(&pk, 0, sizeof(pk));
@@ -526,7 +525,7 @@ static __always_inline void account(struct op *op)
 		ev->start_ns = key.start_ns;
 		ev->ret = op->ret;
 		ev->tgid = tgid;
-		ev->tid = (__u32)pid_tgid;
+		ev->tid = tid;
 		ev->sys = op->sys;
 		ev->fd = op->fd;
 		ev->flags = op->flags;

@@ -76,6 +76,8 @@ export class Sampler {
   private delivered = 0;
   private prevMono: bigint | null = null;
   private prevRunTimeNs = 0;
+  private prevRunCount = 0;
+  private nsPerRun = 0;
   private bpfNsPerSec = 0;
   private prevCpu = process.cpuUsage();
   private prevHr = process.hrtime.bigint();
@@ -137,7 +139,7 @@ export class Sampler {
       ipc: { ...snap.ipc },
       uptimeMs: now - this.startedAt,
       health: health(snap, this.delivered),
-      cost: this.cost(snap, sec),
+      cost: this.cost(snap, sec, d),
       send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
       recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
       processes: rows,
@@ -291,16 +293,28 @@ export class Sampler {
     };
   }
 
-  private cost(snap: RawSnapshot, sec: number): Model['cost'] {
+  private cost(snap: RawSnapshot, sec: number, d: { send: Counts; recv: Counts }): Model['cost'] {
     const cpu = process.cpuUsage(this.prevCpu);
     const hr = process.hrtime.bigint();
     const wallUs = Number(hr - this.prevHr) / 1000;
     const bpfNs = delta1(snap.prog.runTimeNs, this.prevRunTimeNs);
+    const timedRuns = delta1(snap.prog.runCount, this.prevRunCount);
     this.prevCpu = process.cpuUsage();
     this.prevHr = hr;
     this.prevRunTimeNs = snap.prog.runTimeNs;
-    // Run time is sampled: keep the last interval that was timed throughout.
-    if (snap.prog.timed && sec > 0) this.bpfNsPerSec = bpfNs / sec;
+    this.prevRunCount = snap.prog.runCount;
+    // The kernel times BPF runs only in sampled intervals. Between them the
+    // cost is the last timed ns per run times this interval's runs, which
+    // the counts give: one run per message or failure at the socket layer,
+    // an enter and an exit per call with syscall tracepoints.
+    if (snap.prog.timed && sec > 0) {
+      this.bpfNsPerSec = bpfNs / sec;
+      if (timedRuns > 0) this.nsPerRun = bpfNs / timedRuns;
+    } else if (sec > 0 && this.nsPerRun > 0) {
+      const both = (k: keyof Counts): number => d.send[k] + d.recv[k];
+      const runs = snap.probes === 'syscalls' ? 2 * both('calls') : both('messages') + both('errors');
+      this.bpfNsPerSec = (this.nsPerRun * runs) / sec;
+    }
     return {
       bpfNsPerSec: this.bpfNsPerSec,
       cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,

@@ -23,6 +23,8 @@ class FakeSource implements Source {
   procs: Buffer[] = [];
   stats = new BigUint64Array(8);
   runTimeNs = 0;
+  runCount = 0;
+  timed = true;
   forgotten: string[] = [];
   watched: (number | null)[] = [];
   emit: (buf: Buffer) => void = () => {};
@@ -46,7 +48,7 @@ class FakeSource implements Source {
       sizes: Buffer.concat(this.sizes),
       procs: Buffer.concat(this.procs),
       stats: this.stats,
-      prog: { runTimeNs: this.runTimeNs, runCount: 0, missed: 4, timed: true },
+      prog: { runTimeNs: this.runTimeNs, runCount: this.runCount, missed: 4, timed: this.timed },
       probes: 'sock',
       ipc: { mode: 'auto', tracing: false, since: null },
     };
@@ -259,6 +261,21 @@ test('health, cost, probes and ipc come through', (t) => {
   assert.deepEqual(m.ipc, { mode: 'auto', tracing: false, since: null });
   assert.equal(m.uptimeMs, 2000);
   assert.equal(m.detail, null);
+});
+
+test('between timed intervals the BPF cost is the last ns per run times the runs the counts imply', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  s.sample();
+  src.runTimeNs = 2_000_000;
+  src.runCount = 20_000; // 100 ns per run
+  src.set(10, SENDMSG, NS(1), { calls: 10_000, messages: 10_000 });
+  src.set(10, RECVMSG, NS(1), { calls: 10_000, messages: 10_000 });
+  assert.equal(step(1).cost.bpfNsPerSec, 2_000_000);
+  src.timed = false; // the kernel's figures stand still
+  src.set(10, SENDMSG, NS(1), { calls: 15_000, messages: 15_000 });
+  src.set(10, RECVMSG, NS(1), { calls: 15_000, messages: 14_000, errors: 1_000 });
+  assert.equal(step(2).cost.bpfNsPerSec, (100 * 10_000) / 2);
 });
 
 test('detail for the watched process: threads, peers, sizes, events, history', (t) => {
