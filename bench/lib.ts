@@ -119,6 +119,8 @@ export interface GenCounts {
 export interface GenResult {
   pid: number;
   elapsed_ns: number;
+  /** CPU time of the worker's threads over the ops: waits for a CPU excluded. */
+  cpu_ns: number;
   ops: Record<string, GenCounts>;
 }
 

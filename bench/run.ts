@@ -47,7 +47,7 @@ const CFG = quick
     }
   : {
       reps: 9,
-      rounds: 2,
+      rounds: 3,
       scale: { sendmsg: 100_000, mmsg: 12_500, vlen: 8, getppid: 1_000_000 },
       exactMmsg: ['--procs', '4', '--transport', 'unix', '--mmsg', '20000', '--vlen', '64', '--size', '16'],
       exactSendmsg: ['--procs', '4', '--transport', 'unix', '--sendmsg', '300000', '--size', '16'] as string[] | null,
@@ -334,7 +334,7 @@ async function main(): Promise<number> {
   }
   if (ov) {
     notes.push(
-      `- Overhead: ${CFG.reps} repetitions; in each, every condition runs between two no-tracer runs (none, A, none, B, …; order rotated per repetition) and its ratio is ns/op ÷ the mean of those two. Each attachment runs every loop ${CFG.rounds}× and keeps the fastest. msgtop runs at its default 1 Hz with --ipc off (so another session's SysV queues cannot switch on syscall tracepoints mid-run; with no queues that is what --ipc auto does), measured after its first output line.`,
+      `- Overhead: ${CFG.reps} repetitions; in each, every condition runs between two no-tracer runs (none, A, none, B, …; order rotated per repetition) and its ratio is ns/op ÷ the mean of those two; ns/op is the workload's own CPU time (msggen's cpu_ns: BPF programs run in, and are charged to, the task that fires them; time spent waiting for a CPU on this shared machine is left out). Each attachment runs every loop ${CFG.rounds}× and keeps the fastest. msgtop runs at its default 1 Hz with --ipc off (so another session's SysV queues cannot switch on syscall tracepoints mid-run; with no queues that is what --ipc auto does), measured after its first output line.`,
       `- bpftrace is given the cheapest equivalent it can express: exit tracepoints only (count + sum(ret) per (pid, probe)), on sendmsg, recvmsg, sendmmsg, recvmmsg, msgsnd — msgtop's syscalls mode does enter+exit, bytes, errors, errnos. A second bpftrace row uses the same sock tracepoints as msgtop's default mode (as perf-event tracepoints, not raw).`,
       `- Foreign tracing BPF programs (other sessions) were loaded during ${ov.foreignSamples} of ${ov.samples} samples${ov.foreignNames.size ? `: ${[...ov.foreignNames].slice(0, 8).join(', ')}` : ''}. Load averages per repetition: ${ov.loads.join(' · ')}.`,
     );

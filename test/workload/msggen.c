@@ -105,6 +105,7 @@ struct worker {
 	struct opstat st[OP_COUNT];
 	unsigned long long errnos[ERRNO_SLOTS + 1]; /* last slot: out of range */
 	struct timespec t0, t1;
+	struct timespec c0, c1; /* the thread's CPU time: what the ops cost it, waits for a CPU excluded */
 	unsigned long long paced; /* --rate-hz: iterations started */
 	int ran;
 };
@@ -160,7 +161,8 @@ static void usage(void)
 "  --procs P                  fork P worker processes\n"
 "  --wait                     print 'ready <pid>' after setup, start on a stdin line\n"
 "  --hold                     after the result, wait for a stdin line or EOF\n"
-"Each worker process prints one JSON line: {\"pid\",\"elapsed_ns\",\"ops\",\"errnos\"}.\n"
+"Each worker process prints one JSON line: {\"pid\",\"elapsed_ns\",\"cpu_ns\",\"ops\",\"errnos\"};\n"
+"cpu_ns is the CPU time its threads spent from first op to last.\n"
 "Exit 0 ok, 1 an op returned something unexpected, 2 bad usage.\n", EMSGSIZE_LEN);
 }
 
@@ -784,6 +786,7 @@ static void run_ops(struct worker *w)
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c0);
 	w->ran = 1;
 
 	/* --sendmsg: sendmsg on A, recvmsg on B */
@@ -1002,6 +1005,7 @@ static void run_ops(struct worker *w)
 	}
 
 done:
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c1);
 	clock_gettime(CLOCK_MONOTONIC, &w->t1);
 out:
 	free(sbuf);
@@ -1111,7 +1115,7 @@ static int run_worker(int go_fd, int hold_fd)
 {
 	struct opstat tot[OP_COUNT];
 	unsigned long long errs[ERRNO_SLOTS + 1];
-	long long t0 = 0, t1 = 0;
+	long long t0 = 0, t1 = 0, cpu = 0;
 	unsigned long t;
 	int any_setup_failed = 0, any_failed = 0, first;
 	char out[4096];
@@ -1188,6 +1192,7 @@ static int run_worker(int go_fd, int hold_fd)
 				t0 = ts_ns(&w->t0);
 			if (first || ts_ns(&w->t1) > t1)
 				t1 = ts_ns(&w->t1);
+			cpu += ts_ns(&w->c1) - ts_ns(&w->c0);
 			first = 0;
 		}
 		if (w->failed) {
@@ -1196,8 +1201,8 @@ static int run_worker(int go_fd, int hold_fd)
 		}
 	}
 
-	appendf(out, sizeof out, &len, "{\"pid\":%d,\"elapsed_ns\":%lld,\"ops\":{",
-		(int)getpid(), t1 - t0);
+	appendf(out, sizeof out, &len, "{\"pid\":%d,\"elapsed_ns\":%lld,\"cpu_ns\":%lld,\"ops\":{",
+		(int)getpid(), t1 - t0, cpu);
 	first = 1;
 	for (t = 0; t < OP_COUNT; t++) {
 		if (!tot[t].calls)
