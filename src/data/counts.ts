@@ -5,6 +5,17 @@ export function zero(): Counts {
   return { calls: 0, messages: 0, bytes: 0, errors: 0 };
 }
 
+/** One zero for every idle counter in a Model: shared, so never mutated. */
+export const ZERO: Readonly<Counts> = Object.freeze(zero());
+
+export function sum(a: Counts, b: Counts): Counts {
+  return { calls: a.calls + b.calls, messages: a.messages + b.messages, bytes: a.bytes + b.bytes, errors: a.errors + b.errors };
+}
+
+export function sameCounts(a: Counts, b: Counts): boolean {
+  return a.calls === b.calls && a.messages === b.messages && a.bytes === b.bytes && a.errors === b.errors;
+}
+
 export function addTo(into: Counts, c: Counts): void {
   into.calls += c.calls;
   into.messages += c.messages;
@@ -41,7 +52,7 @@ export function delta1(cur: number, prev: number | undefined): number {
 }
 
 export function perSec(d: Counts, sec: number): Counts {
-  if (sec <= 0) return zero();
+  if (sec <= 0 || isZero(d)) return ZERO;
   return { calls: d.calls / sec, messages: d.messages / sec, bytes: d.bytes / sec, errors: d.errors / sec };
 }
 
