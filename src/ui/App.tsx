@@ -74,10 +74,10 @@ export function App(props: AppProps) {
     () => rankRows(shown.processes, ui, sortBy),
     [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
   );
-  const selected = resolveSelection(ranking.order, ui);
+  const selected = resolveSelection(ranking, ui);
   // Only the rows on screen are built and go to <Table>.
   const tableHeight = bodyHeight - 1;
-  const firstRow = useScrollWindow(selected, tableHeight, ranking.order.length);
+  const firstRow = useScrollWindow(selected, tableHeight, ranking.length);
   const visible = useMemo(() => ranking.rows(firstRow, firstRow + tableHeight), [ranking, firstRow, tableHeight]);
   const detailRow = ui.detailKey === null ? null : (shown.processes.find((p) => p.key === ui.detailKey) ?? null);
   const detail = detailFor(shown.detail, ui.detailKey);
@@ -87,10 +87,10 @@ export function App(props: AppProps) {
       ? paneList(ui.pane, detail, ui.totals)
       : ui.view === 'events'
         ? { length: shown.events.length, anchor: 'bottom' as const }
-        : { length: ranking.order.length, anchor: 'top' as const };
+        : { length: ranking.length, anchor: 'top' as const };
   const ctx = useRef<KeyContext | null>(null);
   ctx.current = {
-    rows: ranking.order,
+    rows: ranking,
     sortable: sortableIds(columns),
     pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
     listLength: list.length,
