@@ -2,7 +2,7 @@
 // with each new Model; everything the user changes lives in UiState here,
 // and requests to the engine go out through Controls only.
 import { Box, Text, useInput, useStdin } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { Model } from '../data/model.js';
 import { handleKey, resolveSelection, type Effect, type KeyContext } from './actions.js';
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
@@ -43,6 +43,49 @@ function run(controls: Controls, e: Effect): void {
     case 'quit':
       return controls.quit();
   }
+}
+
+interface KeyRefs {
+  uiRef: MutableRefObject<UiState>;
+  ctx: MutableRefObject<KeyContext | null>;
+  modelRef: MutableRefObject<Model>;
+  controlsRef: MutableRefObject<Controls>;
+  setUi: (s: UiState) => void;
+  setFrozen: (m: Model | null) => void;
+}
+
+/**
+ * Keys -> handleKey -> new state and effects, through refs to the latest of
+ * everything. Not inlined in App on purpose: these closures live for the
+ * whole run, and a closure made in App's body keeps that render's scope,
+ * Model and ranking included, alive with it.
+ */
+function useKeys(r: KeyRefs): void {
+  const dispatch = useCallback((stroke: Stroke) => {
+    const prev = r.uiRef.current;
+    if (!r.ctx.current) return;
+    const { state, effects } = handleKey(prev, stroke, r.ctx.current);
+    r.uiRef.current = state;
+    r.setUi(state);
+    if (state.paused !== prev.paused) r.setFrozen(state.paused ? r.modelRef.current : null);
+    for (const e of effects) run(r.controlsRef.current, e);
+  }, []);
+  useInput((input, key) => {
+    const stroke = fromInk(input, key);
+    if (stroke) dispatch(stroke);
+  });
+  // Ink's useInput does not say which function key was pressed.
+  const { internal_eventEmitter: inputEvents } = useStdin();
+  useEffect(() => {
+    const onRaw = (raw: string) => {
+      const stroke = decodeFunctionKey(raw);
+      if (stroke) dispatch(stroke);
+    };
+    inputEvents.on('input', onRaw);
+    return () => {
+      inputEvents.off('input', onRaw);
+    };
+  }, [inputEvents, dispatch]);
 }
 
 export function App(props: AppProps) {
@@ -98,16 +141,6 @@ export function App(props: AppProps) {
     intervalMs: shown.intervalMs,
   };
 
-  const dispatch = useCallback((stroke: Stroke) => {
-    const prev = uiRef.current;
-    if (!ctx.current) return;
-    const { state, effects } = handleKey(prev, stroke, ctx.current);
-    uiRef.current = state;
-    setUi(state);
-    if (state.paused !== prev.paused) setFrozen(state.paused ? modelRef.current : null);
-    for (const e of effects) run(controlsRef.current, e);
-  }, []);
-
   // An initial state may already be drilled in (e.g. a CLI preset).
   useEffect(() => {
     const start = uiRef.current;
@@ -115,22 +148,7 @@ export function App(props: AppProps) {
     if (start.view === 'events') controlsRef.current.setGlobalEvents(true);
   }, []);
 
-  useInput((input, key) => {
-    const stroke = fromInk(input, key);
-    if (stroke) dispatch(stroke);
-  });
-  // Ink's useInput does not say which function key was pressed.
-  const { internal_eventEmitter: inputEvents } = useStdin();
-  useEffect(() => {
-    const onRaw = (raw: string) => {
-      const stroke = decodeFunctionKey(raw);
-      if (stroke) dispatch(stroke);
-    };
-    inputEvents.on('input', onRaw);
-    return () => {
-      inputEvents.off('input', onRaw);
-    };
-  }, [inputEvents, dispatch]);
+  useKeys({ uiRef, ctx, modelRef, controlsRef, setUi, setFrozen });
 
   const theme = useMemo(() => ({ color: !(props.noColor ?? NO_COLOR) }), [props.noColor]);
   const info = useMemo(() => headerInfo(shown), [shown]);
