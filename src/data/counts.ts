@@ -26,7 +26,7 @@ export function addTo(into: Counts, c: Counts): void {
 /**
  * Growth of a cumulative counter since the last read. One that went
  * backwards was deleted and re-created in between, so all of it is new;
- * either way the result is never negative.
+ * either way the result is never negative. No growth is the shared ZERO.
  */
 export function delta(cur: Counts, prev: Counts | undefined): Counts {
   if (
@@ -38,6 +38,7 @@ export function delta(cur: Counts, prev: Counts | undefined): Counts {
   ) {
     return { calls: cur.calls, messages: cur.messages, bytes: cur.bytes, errors: cur.errors };
   }
+  if (sameCounts(cur, prev)) return ZERO;
   return {
     calls: cur.calls - prev.calls,
     messages: cur.messages - prev.messages,

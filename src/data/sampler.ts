@@ -47,6 +47,9 @@ interface Proc {
   totals: Counts[];
   deltas: Counts[];
   kernel: Counts[];
+  /** The same summed per side, [send, recv]: totals and this interval's growth. */
+  sideTotals: [Counts, Counts];
+  sideDeltas: [Counts, Counts];
   /** Sample number each kernel[] value was read in: a gap means the key vanished. */
   seen: number[];
   /** By sys << 16 | errno. */
@@ -150,7 +153,12 @@ export class Sampler {
     this.prevMono = snap.monoNs;
 
     const d = { send: zero(), recv: zero() };
-    for (const list of this.procs.values()) for (const p of list) p.deltas.length = 0;
+    for (const list of this.procs.values()) {
+      for (const p of list) {
+        p.deltas.length = 0;
+        p.sideDeltas = [ZERO, ZERO];
+      }
+    }
     this.ingestCounters(snap, d);
     this.ingestErrnos(snap);
     addTo(this.global.send, d.send);
@@ -198,6 +206,8 @@ export class Sampler {
         totals: [],
         deltas: [],
         kernel: [],
+        sideTotals: [ZERO, ZERO],
+        sideDeltas: [ZERO, ZERO],
         seen: [],
         errnos: new Map(),
         history: [],
@@ -219,13 +229,23 @@ export class Sampler {
       // A key absent from the last snapshot counts as fresh if it comes back.
       const prev = p.seen[r.sys] === this.samples - 1 ? p.kernel[r.sys] : undefined;
       const inc = delta(r, prev);
-      p.kernel[r.sys] = r;
+      // Kept as a copy, so the decoded record dies young.
+      const k = (p.kernel[r.sys] ??= zero());
+      k.calls = r.calls;
+      k.messages = r.messages;
+      k.bytes = r.bytes;
+      k.errors = r.errors;
       p.seen[r.sys] = this.samples;
       const total = p.totals[r.sys];
       if (!total || !isZero(inc)) p.totals[r.sys] = total ? sum(total, inc) : inc;
       const d0 = p.deltas[r.sys];
       p.deltas[r.sys] = d0 ? sum(d0, inc) : inc;
-      addTo(isSend(name) ? d.send : d.recv, inc);
+      const side = isSend(name) ? 0 : 1;
+      if (!isZero(inc)) {
+        p.sideTotals[side] = sum(p.sideTotals[side], inc);
+        p.sideDeltas[side] = p.sideDeltas[side] === ZERO ? inc : sum(p.sideDeltas[side], inc);
+      }
+      addTo(side === 0 ? d.send : d.recv, inc);
     }
   }
 
@@ -248,8 +268,9 @@ export class Sampler {
     }
   }
 
-  /** Identify, detect exits, forget and drop; yields the processes to show. */
-  private *lifecycle(now: number, snap: RawSnapshot): Generator<Proc> {
+  /** Identify, detect exits, forget and drop; returns the processes to show. */
+  private lifecycle(now: number, snap: RawSnapshot): Proc[] {
+    const shown: Proc[] = [];
     let kernelProcs: Map<string, KernelProc> | null = null;
     // Decoded only when a process is new this sample.
     const kernelProc = (tgid: number, startNs: bigint): KernelProc | undefined => {
@@ -282,10 +303,11 @@ export class Sampler {
             continue;
           }
         }
-        yield p;
+        shown.push(p);
       }
       if (list.length === 0) this.procs.delete(tgid);
     }
+    return shown;
   }
 
   private row(p: Proc, sec: number): ProcessRow {
@@ -302,8 +324,8 @@ export class Sampler {
       count++;
       if (st !== prev?.syscalls[name]) same[isSend(name) ? 'send' : 'recv'] = false;
     });
-    const sendStat = same.send ? prev!.send : this.side(p, true, sec);
-    const recvStat = same.recv ? prev!.recv : this.side(p, false, sec);
+    const sendStat = same.send ? prev!.send : { total: p.sideTotals[0], rate: perSec(p.sideDeltas[0], sec) };
+    const recvStat = same.recv ? prev!.recv : { total: p.sideTotals[1], rate: perSec(p.sideDeltas[1], sec) };
     if (same.send && same.recv && count === Object.keys(prev!.syscalls).length) syscalls = prev!.syscalls;
     push(p.history, sendStat.rate.messages + recvStat.rate.messages, this.historyLen);
     push(p.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, this.historyLen);
@@ -328,19 +350,6 @@ export class Sampler {
       history,
     };
     return p.row;
-  }
-
-  /** Totals and rate of one side (send or receive), summed over its syscalls. */
-  private side(p: Proc, send: boolean, sec: number): Stat {
-    let total: Counts = ZERO;
-    let d: Counts = ZERO;
-    p.totals.forEach((t, sys) => {
-      if (isSend(SYSCALLS[sys]!) !== send) return;
-      total = sum(total, t);
-      const inc = p.deltas[sys];
-      if (inc && !isZero(inc)) d = sum(d, inc);
-    });
-    return { total, rate: perSec(d, sec) };
   }
 
   /** `prev` while no errno moved in this or the last interval. */
