@@ -47,9 +47,6 @@ interface Proc {
   totals: Counts[];
   deltas: Counts[];
   kernel: Counts[];
-  /** The same summed per side, [send, recv]: totals and this interval's growth. */
-  sideTotals: [Counts, Counts];
-  sideDeltas: [Counts, Counts];
   /** Sample number each kernel[] value was read in: a gap means the key vanished. */
   seen: number[];
   /** By sys << 16 | errno. */
@@ -153,12 +150,6 @@ export class Sampler {
     this.prevMono = snap.monoNs;
 
     const d = { send: zero(), recv: zero() };
-    for (const list of this.procs.values()) {
-      for (const p of list) {
-        p.deltas.length = 0;
-        p.sideDeltas = [ZERO, ZERO];
-      }
-    }
     this.ingestCounters(snap, d);
     this.ingestErrnos(snap);
     addTo(this.global.send, d.send);
@@ -169,6 +160,8 @@ export class Sampler {
     for (const p of this.lifecycle(now, snap)) {
       rows.push(this.row(p, sec));
       if (p.key === this.detail.watchedKey) watched = p;
+      // Cleared now rather than before the next sample, so they die young.
+      p.deltas.length = 0;
     }
     const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
 
@@ -206,8 +199,6 @@ export class Sampler {
         totals: [],
         deltas: [],
         kernel: [],
-        sideTotals: [ZERO, ZERO],
-        sideDeltas: [ZERO, ZERO],
         seen: [],
         errnos: new Map(),
         history: [],
@@ -240,12 +231,7 @@ export class Sampler {
       if (!total || !isZero(inc)) p.totals[r.sys] = total ? sum(total, inc) : inc;
       const d0 = p.deltas[r.sys];
       p.deltas[r.sys] = d0 ? sum(d0, inc) : inc;
-      const side = isSend(name) ? 0 : 1;
-      if (!isZero(inc)) {
-        p.sideTotals[side] = sum(p.sideTotals[side], inc);
-        p.sideDeltas[side] = p.sideDeltas[side] === ZERO ? inc : sum(p.sideDeltas[side], inc);
-      }
-      addTo(side === 0 ? d.send : d.recv, inc);
+      addTo(isSend(name) ? d.send : d.recv, inc);
     }
   }
 
@@ -314,19 +300,34 @@ export class Sampler {
     const info = p.info!;
     const prev = p.row;
     let syscalls: ProcessRow['syscalls'] = {};
-    // Per side: every syscall's Stat is the one in the last row.
+    // Per side: how many syscalls, the last one's Stat, and whether all
+    // of them are the Stats of the last row.
+    let sends = 0;
+    let recvs = 0;
+    let sendOne: Stat | null = null;
+    let recvOne: Stat | null = null;
     const same = { send: prev !== null, recv: prev !== null };
-    let count = 0;
-    p.totals.forEach((total, sys) => {
+    for (let sys = 0; sys < p.totals.length; sys++) {
+      const total = p.totals[sys];
+      if (!total) continue;
       const name = SYSCALLS[sys]!;
       const st = stat(total, perSec(p.deltas[sys] ?? ZERO, sec), prev?.syscalls[name]);
       syscalls[name] = st;
-      count++;
-      if (st !== prev?.syscalls[name]) same[isSend(name) ? 'send' : 'recv'] = false;
-    });
-    const sendStat = same.send ? prev!.send : { total: p.sideTotals[0], rate: perSec(p.sideDeltas[0], sec) };
-    const recvStat = same.recv ? prev!.recv : { total: p.sideTotals[1], rate: perSec(p.sideDeltas[1], sec) };
-    if (same.send && same.recv && count === Object.keys(prev!.syscalls).length) syscalls = prev!.syscalls;
+      const unchanged = st === prev?.syscalls[name];
+      if (isSend(name)) {
+        sends++;
+        sendOne = st;
+        same.send &&= unchanged;
+      } else {
+        recvs++;
+        recvOne = st;
+        same.recv &&= unchanged;
+      }
+    }
+    // A side with one syscall is that syscall's Stat.
+    const sendStat = same.send ? prev!.send : sends === 1 ? sendOne! : this.side(p, true, sec);
+    const recvStat = same.recv ? prev!.recv : recvs === 1 ? recvOne! : this.side(p, false, sec);
+    if (same.send && same.recv && sends + recvs === Object.keys(prev!.syscalls).length) syscalls = prev!.syscalls;
     push(p.history, sendStat.rate.messages + recvStat.rate.messages, this.historyLen);
     push(p.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, this.historyLen);
     const history = tail(p.history, this.rowHistoryLen, prev?.history);
@@ -350,6 +351,20 @@ export class Sampler {
       history,
     };
     return p.row;
+  }
+
+  /** A side's Stat summed over its syscalls (zeros when it has none). */
+  private side(p: Proc, send: boolean, sec: number): Stat {
+    let total: Counts = ZERO;
+    let d: Counts = ZERO;
+    for (let sys = 0; sys < p.totals.length; sys++) {
+      const t = p.totals[sys];
+      if (!t || isSend(SYSCALLS[sys]!) !== send) continue;
+      total = sum(total, t);
+      const inc = p.deltas[sys];
+      if (inc && !isZero(inc)) d = sum(d, inc);
+    }
+    return { total, rate: perSec(d, sec) };
   }
 
   /** `prev` while no errno moved in this or the last interval. */
