@@ -1,12 +1,14 @@
 // Child process for the frame-time benchmark: renders the real <App> with
 // ink-testing-library (Ink in debug mode: every render is laid out and
 // written synchronously to a fake 120x40 stdout) on a synthetic Model of N
-// processes, then re-renders with changed Models and times each one.
-//   NODE_ENV=production node dist/bench/frame.js [N] [FRAMES]
+// processes, then re-renders with changed Models and times each one:
+// WARMUP frames (V8 is still compiling the hot code), then FRAMES more.
+//   NODE_ENV=production node dist/bench/frame.js [N] [FRAMES] [WARMUP]
 //   (NODE_ENV must come from the environment: the compiled JSX imports
 //   react/jsx-runtime before any line of this file runs; src/cli.ts sets
 //   production before it loads the UI)
-//   stdout: one JSON line {processes, frames, firstMs, ms: [...], cpuMs: [...]}
+//   stdout: one JSON line {processes, frames, warmup, firstMs, ms: [...], cpuMs: [...]}
+//   (WARMUP + FRAMES entries each)
 //   (cpuMs: this process's user+system CPU per frame; wall ms suffers from
 //   other load on a shared machine, CPU time much less)
 process.env['FORCE_COLOR'] = '1'; // colours on, as in a real terminal
@@ -20,6 +22,7 @@ type Model = import('../src/data/model.js').Model;
 
 const n = Number(process.argv[2] ?? 10_000);
 const frames = Number(process.argv[3] ?? 20);
+const warmup = Number(process.argv[4] ?? 0);
 const controls = { watch() {}, setIntervalMs() {}, setGlobalEvents() {}, quit() {} };
 
 // Models differ every frame (rates shift, so the ranking changes), built
@@ -48,7 +51,7 @@ const ms: number[] = [];
 const cpuMs: number[] = [];
 let lastFrame = app.lastFrame();
 let changed = 0;
-for (let f = 1; f <= frames; f++) {
+for (let f = 1; f <= warmup + frames; f++) {
   const m = variants[f % variants.length]!;
   t = performance.now();
   const c0 = process.cpuUsage();
@@ -62,5 +65,5 @@ for (let f = 1; f <= frames; f++) {
 }
 app.unmount();
 const lines = (lastFrame ?? '').split('\n').length;
-process.stdout.write(JSON.stringify({ processes: n, frames, firstMs, ms, cpuMs, changed, lines, nodeEnv: process.env['NODE_ENV'] }) + '\n');
+process.stdout.write(JSON.stringify({ processes: n, frames, warmup, firstMs, ms, cpuMs, changed, lines, nodeEnv: process.env['NODE_ENV'] }) + '\n');
 process.exit(0);

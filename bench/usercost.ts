@@ -117,12 +117,22 @@ export async function sampleCpu(pid: number, warmup: number, seconds: number): P
   return { cpuPercent: ((c1 - c0) / ((t1 - t0) / 1000)) * 100, rssBytes: m.rss, hwmBytes: m.hwm, seconds };
 }
 
-export async function tuiIdle(warmup: number, seconds: number): Promise<CpuSample & { firstFrameMs: number }> {
+export interface IdleResult extends CpuSample {
+  firstFrameMs: number;
+  /** The same TUI, later: V8 is still compiling its hot code for about a
+   * minute at one frame per second, so this is what idle costs for hours. */
+  steady: Omit<CpuSample, 'screenTail'> & { after: number };
+}
+
+/** One idle TUI: `seconds` after `warmup`, then `seconds` from `steadyAfter` s after start. */
+export async function tuiIdle(warmup: number, seconds: number, steadyAfter: number): Promise<IdleResult> {
   const tui = await startTui();
   try {
     const s = await sampleCpu(tui.pid, warmup, seconds);
     const screen = tmux('capture-pane', '-p', '-t', 'tui');
-    return { ...s, firstFrameMs: tui.firstFrameMs, screenTail: screen.split('\n').slice(0, 3).join('\n') };
+    const rest = Math.max(0, steadyAfter - (Date.now() - tui.startedAt) / 1000);
+    const steady = { ...(await sampleCpu(tui.pid, rest, seconds)), after: steadyAfter };
+    return { ...s, steady, firstFrameMs: tui.firstFrameMs, screenTail: screen.split('\n').slice(0, 3).join('\n') };
   } finally {
     await tui.stop();
   }
@@ -171,27 +181,33 @@ export async function tuiBusy(procs: number, warmup: number, seconds: number, ra
 export interface FrameResult {
   processes: number;
   firstMs: number;
+  warmup: number;
+  /** Timed frames after `warmup` untimed ones. */
   frames: Summary;
   cpu: Summary;
+  /** The first frames after mount, while V8 is still compiling the hot code. */
+  coldCpu: Summary;
   changed: number;
   command: string;
 }
 
-export function frameTime(processes: number, frames: number): FrameResult {
+export function frameTime(processes: number, frames: number, warmup: number): FrameResult {
   const js = join(root, 'dist', 'bench', 'frame.js');
   const env = { ...process.env, NODE_ENV: 'production' };
-  const r = spawnSync(process.execPath, [js, String(processes), String(frames)], { encoding: 'utf8', env, timeout: 600_000 });
+  const r = spawnSync(process.execPath, [js, String(processes), String(frames), String(warmup)], { encoding: 'utf8', env, timeout: 600_000 });
   if (r.pid) startedPids.add(r.pid);
   if (r.status !== 0) throw new Error(`frame bench failed: ${r.stderr}`);
   const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { firstMs: number; ms: number[]; cpuMs: number[]; changed: number; lines: number };
-  if (o.lines < 10 || o.changed < frames / 2) throw new Error(`frame bench rendered nothing useful (${o.lines} lines, ${o.changed} changed frames)`);
+  if (o.lines < 10 || o.changed < (warmup + frames) / 2) throw new Error(`frame bench rendered nothing useful (${o.lines} lines, ${o.changed} changed frames)`);
   return {
     processes,
     firstMs: o.firstMs,
-    frames: summarize(o.ms),
-    cpu: summarize(o.cpuMs),
+    warmup,
+    frames: summarize(o.ms.slice(warmup)),
+    cpu: summarize(o.cpuMs.slice(warmup)),
+    coldCpu: summarize(o.cpuMs.slice(0, frames)),
     changed: o.changed,
-    command: `NODE_ENV=production node ${rel(js)} ${processes} ${frames}   (production React, as msgtop runs it; 120×40)`,
+    command: `NODE_ENV=production node ${rel(js)} ${processes} ${frames} ${warmup}   (production React, as msgtop runs it; 120×40)`,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Source } from './data/source.js';
 import type { Options } from './options.js';
 import { presetMatches } from './preset.js';
 import { App } from './ui/App.js';
+import { SPARK_WIDTH } from './ui/columns.js';
 import type { Controls } from './ui/controls.js';
 import type { UiState } from './ui/state.js';
 
@@ -30,7 +31,7 @@ function leaveAltScreen(): void {
 }
 
 export function runTui(source: Source, opts: Options): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs });
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, rowHistoryLen: SPARK_WIDTH });
   const keep = presetMatches(opts);
   const initial: Partial<UiState> = {
     filter: opts.filter ?? '',

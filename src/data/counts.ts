@@ -5,6 +5,17 @@ export function zero(): Counts {
   return { calls: 0, messages: 0, bytes: 0, errors: 0 };
 }
 
+/** One zero for every idle counter in a Model: shared, so never mutated. */
+export const ZERO: Readonly<Counts> = Object.freeze(zero());
+
+export function sum(a: Counts, b: Counts): Counts {
+  return { calls: a.calls + b.calls, messages: a.messages + b.messages, bytes: a.bytes + b.bytes, errors: a.errors + b.errors };
+}
+
+export function sameCounts(a: Counts, b: Counts): boolean {
+  return a.calls === b.calls && a.messages === b.messages && a.bytes === b.bytes && a.errors === b.errors;
+}
+
 export function addTo(into: Counts, c: Counts): void {
   into.calls += c.calls;
   into.messages += c.messages;
@@ -15,7 +26,7 @@ export function addTo(into: Counts, c: Counts): void {
 /**
  * Growth of a cumulative counter since the last read. One that went
  * backwards was deleted and re-created in between, so all of it is new;
- * either way the result is never negative.
+ * either way the result is never negative. No growth is the shared ZERO.
  */
 export function delta(cur: Counts, prev: Counts | undefined): Counts {
   if (
@@ -27,6 +38,7 @@ export function delta(cur: Counts, prev: Counts | undefined): Counts {
   ) {
     return { calls: cur.calls, messages: cur.messages, bytes: cur.bytes, errors: cur.errors };
   }
+  if (sameCounts(cur, prev)) return ZERO;
   return {
     calls: cur.calls - prev.calls,
     messages: cur.messages - prev.messages,
@@ -41,7 +53,7 @@ export function delta1(cur: number, prev: number | undefined): number {
 }
 
 export function perSec(d: Counts, sec: number): Counts {
-  if (sec <= 0) return zero();
+  if (sec <= 0 || isZero(d)) return ZERO;
   return { calls: d.calls / sec, messages: d.messages / sec, bytes: d.bytes / sec, errors: d.errors / sec };
 }
 

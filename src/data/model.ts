@@ -69,7 +69,8 @@ export interface ProcessRow {
   recv: Stat;
   syscalls: Partial<Record<SyscallName, Stat>>;
   errnos: ErrnoCount[];
-  /** Messages/s (send+recv) per interval, oldest first, bounded. */
+  /** Messages/s (send+recv) of the last few intervals, oldest first (the
+   * watched process's Detail carries the long history). */
   history: number[];
 }
 

@@ -73,7 +73,8 @@ export class Registry {
   private readonly passwdPath: string;
   private readonly refreshMs: number;
   private readonly now: () => number;
-  private readonly entries = new Map<string, Entry>();
+  /** By pid, then start time: no key string to build per process and sample. */
+  private readonly entries = new Map<number, Map<bigint, Entry>>();
   private readonly threads = new Map<string, ThreadName>();
   private users: Map<number, string> | null = null;
 
@@ -90,12 +91,13 @@ export class Registry {
    * `kernel` names a process already gone from /proc at its first lookup.
    */
   lookup(pid: number, startNs: bigint, active: boolean, kernel?: KernelProc): ProcInfo {
-    const key = `${pid}:${startNs}`;
     const now = this.now();
-    const e = this.entries.get(key);
+    const e = this.entries.get(pid)?.get(startNs);
     if (!e) {
       const info = this.load(pid, startTicks(startNs), now, kernel);
-      this.entries.set(key, { info, checkedAt: now });
+      let byStart = this.entries.get(pid);
+      if (!byStart) this.entries.set(pid, (byStart = new Map()));
+      byStart.set(startNs, { info, checkedAt: now });
       return info;
     }
     if (e.info.exitedAt !== null || pid === 0) return e.info;
@@ -110,12 +112,14 @@ export class Registry {
 
   /** Mark exited without asking /proc (e.g. a newer process has its pid). */
   markExited(pid: number, startNs: bigint): void {
-    const e = this.entries.get(`${pid}:${startNs}`);
+    const e = this.entries.get(pid)?.get(startNs);
     if (e && e.info.exitedAt === null) e.info.exitedAt = this.now();
   }
 
   forget(pid: number, startNs: bigint): void {
-    this.entries.delete(`${pid}:${startNs}`);
+    const byStart = this.entries.get(pid);
+    byStart?.delete(startNs);
+    if (byStart?.size === 0) this.entries.delete(pid);
   }
 
   /** Name of one thread (re-read every refreshMs); "" once it is gone. */

@@ -3,9 +3,11 @@
 // counter deleted and re-created never makes anything go backwards) and
 // per-second rates over the last interval. Exited processes keep their
 // final totals for lingerMs, then leave the model and the kernel maps.
+// Models are immutable and share what did not change: a process that did
+// nothing this interval is the same ProcessRow object as in the last Model.
 import { hostname, release } from 'node:os';
 import { isSend, SYSCALLS, type Counts, type ErrnoCount, type Health, type Model, type ProcessRow, type Stat } from './model.js';
-import { addTo, delta, delta1, isZero, perSec, zero } from './counts.js';
+import { addTo, delta, delta1, isZero, perSec, sameCounts, sum, ZERO, zero } from './counts.js';
 import { DetailTracker } from './detail.js';
 import { errnoName } from './errno.js';
 import { EventLog } from './eventlog.js';
@@ -18,8 +20,10 @@ export interface SamplerOptions {
   events?: EventLog;
   /** How long an exited process stays in the model (Infinity for --json). */
   lingerMs?: number;
-  /** Intervals of msgs/s history kept per process. */
+  /** Intervals of msgs/s history kept per process (the watched one's Detail). */
   historyLen?: number;
+  /** Of those, how many each ProcessRow carries (the table's sparkline). */
+  rowHistoryLen?: number;
   /** Epoch ms clock. */
   now?: () => number;
 }
@@ -38,7 +42,8 @@ interface Proc {
   startNs: bigint;
   key: string;
   info: ProcInfo | null;
-  /** Per enum mt_sys id: our totals, this interval's growth, the kernel's last value. */
+  /** Per enum mt_sys id: our totals (replaced, never mutated: rows share
+   * them), this interval's growth, the kernel's last value. */
   totals: Counts[];
   deltas: Counts[];
   kernel: Counts[];
@@ -51,11 +56,40 @@ interface Proc {
   /** Sample number at which the exit was first seen. */
   exitSample: number | null;
   forgotten: boolean;
+  /** The row in the last Model, reused for what has not changed. */
+  row: ProcessRow | null;
 }
 
 function push(ring: number[], v: number, max: number): void {
   ring.push(v);
-  if (ring.length > max) ring.splice(0, ring.length - max);
+  if (ring.length > max) ring.shift();
+}
+
+const NO_ERRNOS: ErrnoCount[] = [];
+
+/** Last `n` values of `ring`; `prev` itself when they are the same. */
+function tail(ring: readonly number[], n: number, prev: number[] | undefined): number[] {
+  const from = Math.max(0, ring.length - n);
+  if (prev && prev.length === ring.length - from && prev.every((v, i) => v === ring[from + i])) return prev;
+  return ring.slice(from);
+}
+
+/** `prev` when it holds the same total and rate, else a new Stat. */
+function stat(total: Counts, rate: Counts, prev: Stat | undefined): Stat {
+  return prev && prev.total === total && sameCounts(prev.rate, rate) ? prev : { total, rate };
+}
+
+/** True when the identity fields of `row` still match `info`. */
+function sameInfo(row: ProcessRow, info: ProcInfo): boolean {
+  return (
+    row.comm === info.comm &&
+    row.cmdline === info.cmdline &&
+    row.user === info.user &&
+    row.uid === info.uid &&
+    row.container === info.container &&
+    row.cgroup === info.cgroup &&
+    row.exitedAt === info.exitedAt
+  );
 }
 
 export class Sampler {
@@ -64,6 +98,7 @@ export class Sampler {
   private readonly detail: DetailTracker;
   private readonly lingerMs: number;
   private readonly historyLen: number;
+  private readonly rowHistoryLen: number;
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly host = hostname();
@@ -92,6 +127,7 @@ export class Sampler {
     this.detail = new DetailTracker(this.registry, this.events);
     this.lingerMs = opts.lingerMs ?? 60_000;
     this.historyLen = opts.historyLen ?? 120;
+    this.rowHistoryLen = Math.min(this.historyLen, opts.rowHistoryLen ?? 10);
     this.startedAt = this.now();
     source.onEvents((buf) => {
       this.delivered += buf.length / EVENT_RECORD;
@@ -116,7 +152,6 @@ export class Sampler {
     this.prevMono = snap.monoNs;
 
     const d = { send: zero(), recv: zero() };
-    for (const list of this.procs.values()) for (const p of list) p.deltas = [];
     this.ingestCounters(snap, d);
     this.ingestErrnos(snap);
     addTo(this.global.send, d.send);
@@ -127,6 +162,8 @@ export class Sampler {
     for (const p of this.lifecycle(now, snap)) {
       rows.push(this.row(p, sec));
       if (p.key === this.detail.watchedKey) watched = p;
+      // Cleared now rather than before the next sample, so they die young.
+      p.deltas.length = 0;
     }
     const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
 
@@ -170,6 +207,7 @@ export class Sampler {
         bytesHistory: [],
         exitSample: null,
         forgotten: false,
+        row: null,
       };
       list.push(p);
     }
@@ -184,10 +222,17 @@ export class Sampler {
       // A key absent from the last snapshot counts as fresh if it comes back.
       const prev = p.seen[r.sys] === this.samples - 1 ? p.kernel[r.sys] : undefined;
       const inc = delta(r, prev);
-      p.kernel[r.sys] = r;
+      // Kept as a copy, so the decoded record dies young.
+      const k = (p.kernel[r.sys] ??= zero());
+      k.calls = r.calls;
+      k.messages = r.messages;
+      k.bytes = r.bytes;
+      k.errors = r.errors;
       p.seen[r.sys] = this.samples;
-      addTo((p.totals[r.sys] ??= zero()), inc);
-      addTo((p.deltas[r.sys] ??= zero()), inc);
+      const total = p.totals[r.sys];
+      if (!total || !isZero(inc)) p.totals[r.sys] = total ? sum(total, inc) : inc;
+      const d0 = p.deltas[r.sys];
+      p.deltas[r.sys] = d0 ? sum(d0, inc) : inc;
       addTo(isSend(name) ? d.send : d.recv, inc);
     }
   }
@@ -211,8 +256,9 @@ export class Sampler {
     }
   }
 
-  /** Identify, detect exits, forget and drop; yields the processes to show. */
-  private *lifecycle(now: number, snap: RawSnapshot): Generator<Proc> {
+  /** Identify, detect exits, forget and drop; returns the processes to show. */
+  private lifecycle(now: number, snap: RawSnapshot): Proc[] {
+    const shown: Proc[] = [];
     let kernelProcs: Map<string, KernelProc> | null = null;
     // Decoded only when a process is new this sample.
     const kernelProc = (tgid: number, startNs: bigint): KernelProc | undefined => {
@@ -224,7 +270,8 @@ export class Sampler {
     for (const [tgid, list] of this.procs) {
       // The newest start time for a pid: anything older with that pid has exited.
       const newest = list.reduce((a, p) => (p.startNs > a ? p.startNs : a), 0n);
-      for (const p of [...list]) {
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i]!;
         if (p.info === null || p.info.exitedAt === null) {
           if (p.startNs !== newest) this.registry.markExited(tgid, p.startNs);
           const active = p.deltas.some((c) => c && !isZero(c));
@@ -239,42 +286,56 @@ export class Sampler {
             p.forgotten = true;
           }
           if (p.forgotten && now - p.info.exitedAt >= this.lingerMs) {
-            list.splice(list.indexOf(p), 1);
+            list.splice(i--, 1);
             this.registry.forget(tgid, p.startNs);
             continue;
           }
         }
-        yield p;
+        shown.push(p);
       }
       if (list.length === 0) this.procs.delete(tgid);
     }
+    return shown;
   }
 
   private row(p: Proc, sec: number): ProcessRow {
     const info = p.info!;
-    const syscalls: ProcessRow['syscalls'] = {};
-    const send = { total: zero(), d: zero() };
-    const recv = { total: zero(), d: zero() };
-    p.totals.forEach((total, sys) => {
+    const prev = p.row;
+    let syscalls: ProcessRow['syscalls'] = {};
+    // Per side: how many syscalls, the last one's Stat, and whether all
+    // of them are the Stats of the last row.
+    let sends = 0;
+    let recvs = 0;
+    let sendOne: Stat | null = null;
+    let recvOne: Stat | null = null;
+    const same = { send: prev !== null, recv: prev !== null };
+    for (let sys = 0; sys < p.totals.length; sys++) {
+      const total = p.totals[sys];
+      if (!total) continue;
       const name = SYSCALLS[sys]!;
-      const inc = p.deltas[sys] ?? zero();
-      syscalls[name] = { total: { ...total }, rate: perSec(inc, sec) };
-      const side = isSend(name) ? send : recv;
-      addTo(side.total, total);
-      addTo(side.d, inc);
-    });
-    const sendStat: Stat = { total: send.total, rate: perSec(send.d, sec) };
-    const recvStat: Stat = { total: recv.total, rate: perSec(recv.d, sec) };
+      const st = stat(total, perSec(p.deltas[sys] ?? ZERO, sec), prev?.syscalls[name]);
+      syscalls[name] = st;
+      const unchanged = st === prev?.syscalls[name];
+      if (isSend(name)) {
+        sends++;
+        sendOne = st;
+        same.send &&= unchanged;
+      } else {
+        recvs++;
+        recvOne = st;
+        same.recv &&= unchanged;
+      }
+    }
+    // A side with one syscall is that syscall's Stat.
+    const sendStat = same.send ? prev!.send : sends === 1 ? sendOne! : this.side(p, true, sec);
+    const recvStat = same.recv ? prev!.recv : recvs === 1 ? recvOne! : this.side(p, false, sec);
+    if (same.send && same.recv && sends + recvs === Object.keys(prev!.syscalls).length) syscalls = prev!.syscalls;
     push(p.history, sendStat.rate.messages + recvStat.rate.messages, this.historyLen);
     push(p.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, this.historyLen);
-    const errnos: ErrnoCount[] = [...p.errnos.values()].map((e) => ({
-      syscall: SYSCALLS[e.sys]!,
-      errno: e.err,
-      name: errnoName(e.err),
-      total: e.total,
-      rate: sec > 0 ? e.delta / sec : 0,
-    }));
-    return {
+    const history = tail(p.history, this.rowHistoryLen, prev?.history);
+    const errnos = this.errnoRows(p, sec, prev?.errnos);
+    if (prev && syscalls === prev.syscalls && errnos === prev.errnos && history === prev.history && sameInfo(prev, info)) return prev;
+    p.row = {
       key: p.key,
       pid: p.tgid,
       startTicks: info.startTicks,
@@ -289,8 +350,38 @@ export class Sampler {
       recv: recvStat,
       syscalls,
       errnos,
-      history: [...p.history],
+      history,
     };
+    return p.row;
+  }
+
+  /** A side's Stat summed over its syscalls (zeros when it has none). */
+  private side(p: Proc, send: boolean, sec: number): Stat {
+    let total: Counts = ZERO;
+    let d: Counts = ZERO;
+    for (let sys = 0; sys < p.totals.length; sys++) {
+      const t = p.totals[sys];
+      if (!t || isSend(SYSCALLS[sys]!) !== send) continue;
+      total = sum(total, t);
+      const inc = p.deltas[sys];
+      if (inc && !isZero(inc)) d = sum(d, inc);
+    }
+    return { total, rate: perSec(d, sec) };
+  }
+
+  /** `prev` while no errno moved in this or the last interval. */
+  private errnoRows(p: Proc, sec: number, prev: ErrnoCount[] | undefined): ErrnoCount[] {
+    if (p.errnos.size === 0) return NO_ERRNOS;
+    let still = prev !== undefined && prev.length === p.errnos.size && prev.every((e) => e.rate === 0);
+    for (const e of p.errnos.values()) still &&= e.delta === 0;
+    if (still) return prev!;
+    return [...p.errnos.values()].map((e) => ({
+      syscall: SYSCALLS[e.sys]!,
+      errno: e.err,
+      name: errnoName(e.err),
+      total: e.total,
+      rate: sec > 0 ? e.delta / sec : 0,
+    }));
   }
 
   private cost(snap: RawSnapshot, sec: number, d: { send: Counts; recv: Counts }): Model['cost'] {

@@ -2,7 +2,7 @@
 // with each new Model; everything the user changes lives in UiState here,
 // and requests to the engine go out through Controls only.
 import { Box, Text, useInput, useStdin } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { Model } from '../data/model.js';
 import { handleKey, resolveSelection, type Effect, type KeyContext } from './actions.js';
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
@@ -45,6 +45,49 @@ function run(controls: Controls, e: Effect): void {
   }
 }
 
+interface KeyRefs {
+  uiRef: MutableRefObject<UiState>;
+  ctx: MutableRefObject<KeyContext | null>;
+  modelRef: MutableRefObject<Model>;
+  controlsRef: MutableRefObject<Controls>;
+  setUi: (s: UiState) => void;
+  setFrozen: (m: Model | null) => void;
+}
+
+/**
+ * Keys -> handleKey -> new state and effects, through refs to the latest of
+ * everything. Not inlined in App on purpose: these closures live for the
+ * whole run, and a closure made in App's body keeps that render's scope,
+ * Model and ranking included, alive with it.
+ */
+function useKeys(r: KeyRefs): void {
+  const dispatch = useCallback((stroke: Stroke) => {
+    const prev = r.uiRef.current;
+    if (!r.ctx.current) return;
+    const { state, effects } = handleKey(prev, stroke, r.ctx.current);
+    r.uiRef.current = state;
+    r.setUi(state);
+    if (state.paused !== prev.paused) r.setFrozen(state.paused ? r.modelRef.current : null);
+    for (const e of effects) run(r.controlsRef.current, e);
+  }, []);
+  useInput((input, key) => {
+    const stroke = fromInk(input, key);
+    if (stroke) dispatch(stroke);
+  });
+  // Ink's useInput does not say which function key was pressed.
+  const { internal_eventEmitter: inputEvents } = useStdin();
+  useEffect(() => {
+    const onRaw = (raw: string) => {
+      const stroke = decodeFunctionKey(raw);
+      if (stroke) dispatch(stroke);
+    };
+    inputEvents.on('input', onRaw);
+    return () => {
+      inputEvents.off('input', onRaw);
+    };
+  }, [inputEvents, dispatch]);
+}
+
 export function App(props: AppProps) {
   const { model, controls } = props;
   const [ui, setUi] = useState(() => initialState(props.initial));
@@ -74,10 +117,10 @@ export function App(props: AppProps) {
     () => rankRows(shown.processes, ui, sortBy),
     [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
   );
-  const selected = resolveSelection(ranking.order, ui);
+  const selected = resolveSelection(ranking, ui);
   // Only the rows on screen are built and go to <Table>.
   const tableHeight = bodyHeight - 1;
-  const firstRow = useScrollWindow(selected, tableHeight, ranking.order.length);
+  const firstRow = useScrollWindow(selected, tableHeight, ranking.length);
   const visible = useMemo(() => ranking.rows(firstRow, firstRow + tableHeight), [ranking, firstRow, tableHeight]);
   const detailRow = ui.detailKey === null ? null : (shown.processes.find((p) => p.key === ui.detailKey) ?? null);
   const detail = detailFor(shown.detail, ui.detailKey);
@@ -87,26 +130,16 @@ export function App(props: AppProps) {
       ? paneList(ui.pane, detail, ui.totals)
       : ui.view === 'events'
         ? { length: shown.events.length, anchor: 'bottom' as const }
-        : { length: ranking.order.length, anchor: 'top' as const };
+        : { length: ranking.length, anchor: 'top' as const };
   const ctx = useRef<KeyContext | null>(null);
   ctx.current = {
-    rows: ranking.order,
+    rows: ranking,
     sortable: sortableIds(columns),
     pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
     listLength: list.length,
     anchor: list.anchor,
     intervalMs: shown.intervalMs,
   };
-
-  const dispatch = useCallback((stroke: Stroke) => {
-    const prev = uiRef.current;
-    if (!ctx.current) return;
-    const { state, effects } = handleKey(prev, stroke, ctx.current);
-    uiRef.current = state;
-    setUi(state);
-    if (state.paused !== prev.paused) setFrozen(state.paused ? modelRef.current : null);
-    for (const e of effects) run(controlsRef.current, e);
-  }, []);
 
   // An initial state may already be drilled in (e.g. a CLI preset).
   useEffect(() => {
@@ -115,22 +148,7 @@ export function App(props: AppProps) {
     if (start.view === 'events') controlsRef.current.setGlobalEvents(true);
   }, []);
 
-  useInput((input, key) => {
-    const stroke = fromInk(input, key);
-    if (stroke) dispatch(stroke);
-  });
-  // Ink's useInput does not say which function key was pressed.
-  const { internal_eventEmitter: inputEvents } = useStdin();
-  useEffect(() => {
-    const onRaw = (raw: string) => {
-      const stroke = decodeFunctionKey(raw);
-      if (stroke) dispatch(stroke);
-    };
-    inputEvents.on('input', onRaw);
-    return () => {
-      inputEvents.off('input', onRaw);
-    };
-  }, [inputEvents, dispatch]);
+  useKeys({ uiRef, ctx, modelRef, controlsRef, setUi, setFrozen });
 
   const theme = useMemo(() => ({ color: !(props.noColor ?? NO_COLOR) }), [props.noColor]);
   const info = useMemo(() => headerInfo(shown), [shown]);

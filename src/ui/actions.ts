@@ -2,7 +2,7 @@
 // plus the requests to send through Controls. App.tsx applies both.
 import { SYSCALLS } from '../data/model.js';
 import { isChar, isNamed, type Stroke } from './keys.js';
-import type { RowRef } from './rows.js';
+import type { RowList } from './rows.js';
 import { INTERVAL_STEPS_MS, PANES, type ColumnId, type UiState } from './state.js';
 
 export type Effect =
@@ -14,7 +14,7 @@ export type Effect =
 /** What the current screen looks like, as far as keys care. */
 export interface KeyContext {
   /** Table rows in display order; group is set on per-container rows. */
-  rows: readonly RowRef[];
+  rows: RowList;
   /** Sortable columns currently on screen, left to right. */
   sortable: readonly ColumnId[];
   /** Lines available for the list or pane body. */
@@ -34,9 +34,9 @@ export interface Outcome {
 
 const TEXT_COLUMNS: readonly ColumnId[] = ['pid', 'user', 'comm'];
 
-export function resolveSelection(rows: readonly RowRef[], s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
+export function resolveSelection(rows: RowList, s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
   if (rows.length === 0) return -1;
-  const at = s.selectedKey === null ? -1 : rows.findIndex((r) => r.key === s.selectedKey);
+  const at = s.selectedKey === null ? -1 : rows.indexOf(s.selectedKey);
   return at >= 0 ? at : Math.min(Math.max(0, s.selectedIndex), rows.length - 1);
 }
 
@@ -53,7 +53,7 @@ function stepInterval(current: number, dir: 1 | -1): number {
 function moveSelection(s: UiState, ctx: KeyContext, delta: number): UiState {
   if (ctx.rows.length === 0) return s;
   const next = clamp(resolveSelection(ctx.rows, s) + delta, 0, ctx.rows.length - 1);
-  return { ...s, selectedIndex: next, selectedKey: ctx.rows[next]?.key ?? null };
+  return { ...s, selectedIndex: next, selectedKey: ctx.rows.at(next)?.key ?? null };
 }
 
 function scroll(s: UiState, ctx: KeyContext, delta: number): UiState {
@@ -113,7 +113,7 @@ function processesKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
     return { state: { ...s, view: 'pick-syscall', pickIndex }, effects: [] };
   }
   if (isNamed(k, 'enter')) {
-    const row = ctx.rows[resolveSelection(ctx.rows, s)];
+    const row = ctx.rows.at(resolveSelection(ctx.rows, s));
     if (!row) return null;
     const group = row.group ?? null;
     if (group !== null) {

@@ -4,9 +4,11 @@
 // screen (or for all while grouping or filtering: the fuzzy match runs on
 // the escaped text so highlight indexes line up with what is drawn).
 import fuzzysort from 'fuzzysort';
+import { ZERO } from '../data/counts.js';
 import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model.js';
 import { escapeControl } from '../data/sanitize.js';
 import type { ColumnId, UiState } from './state.js';
+import { smallest } from './topk.js';
 
 export type NumericId = Exclude<ColumnId, 'pid' | 'user' | 'comm'>;
 
@@ -34,8 +36,6 @@ export interface TableRow {
 
 /** Label for processes outside any container. */
 export const HOST = 'host';
-
-const ZERO: Counts = { calls: 0, messages: 0, bytes: 0, errors: 0 };
 
 function pick(stat: Stat | undefined, totals: boolean): Counts {
   if (!stat) return ZERO;
@@ -215,28 +215,6 @@ function compare(a: TableRow, b: TableRow, by: ColumnId): number {
   }
 }
 
-/**
- * Processes in display order, ranked on the sort column alone: one number
- * per process (or, by name, one escaped string), no full rows.
- */
-function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): ProcessRow[] {
-  const n = ps.length;
-  const dir = ui.sortDesc ? -1 : 1;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Ties break on pid, then key, so equal rows never swap between frames.
-  const tie = (a: number, b: number) => ps[a].pid - ps[b].pid || collator.compare(ps[a].key, ps[b].key);
-  if (sortBy === 'user' || sortBy === 'comm') {
-    const names = ps.map((p) => escapeControl(sortBy === 'user' ? p.user : p.comm));
-    order.sort((a, b) => dir * collator.compare(names[a], names[b]) || tie(a, b));
-  } else {
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = sortBy === 'pid' ? ps[i].pid : valueOf(ps[i], sortBy, ui.totals, ui.syscall);
-    order.sort((a, b) => dir * (v[a] - v[b]) || tie(a, b));
-  }
-  return Array.from(order, (i) => ps[i]);
-}
-
 /** Enough of a ranked row to select it and open it. */
 export interface RowRef {
   key: string;
@@ -244,11 +222,76 @@ export interface RowRef {
   group?: string | null;
 }
 
-export interface Ranking {
-  /** Every row, in display order. */
-  order: readonly RowRef[];
-  /** Full rows for order[from, to): built only for what is on screen. */
+/** Rows in display order, as far as keys and the selection care. */
+export interface RowList {
+  readonly length: number;
+  /** The row at a display position. */
+  at(i: number): RowRef | undefined;
+  /** Display position of the row with this key, or -1. */
+  indexOf(key: string): number;
+}
+
+export interface Ranking extends RowList {
+  /** Full rows for display positions [from, to): built only for what is on screen. */
   rows(from: number, to: number): TableRow[];
+}
+
+/** A ranking over rows already in display order. */
+export function listOf<T extends RowRef>(order: readonly T[]): RowList & { rows(from: number, to: number): T[] } {
+  return {
+    length: order.length,
+    at: (i) => order[i],
+    indexOf: (key) => order.findIndex((r) => r.key === key),
+    rows: (from, to) => order.slice(from, to),
+  };
+}
+
+/**
+ * Processes in display order, ranked on the sort column alone: one number
+ * per process (or, by name, one escaped string), no full rows. Only the
+ * prefix that is asked for is ordered (a screenful, usually); a row's
+ * position is found by counting the rows that rank before it.
+ */
+function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): Ranking {
+  const n = ps.length;
+  const dir = ui.sortDesc ? -1 : 1;
+  // Ties break on pid, then key, so equal rows never swap between frames.
+  const tie = (a: number, b: number) => ps[a]!.pid - ps[b]!.pid || collator.compare(ps[a]!.key, ps[b]!.key);
+  let cmp: (a: number, b: number) => number;
+  if (sortBy === 'user' || sortBy === 'comm') {
+    const names = ps.map((p) => escapeControl(sortBy === 'user' ? p.user : p.comm));
+    cmp = (a, b) => dir * collator.compare(names[a]!, names[b]!) || tie(a, b);
+  } else {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = sortBy === 'pid' ? ps[i]!.pid : valueOf(ps[i]!, sortBy, ui.totals, ui.syscall);
+    cmp = (a, b) => dir * (v[a]! - v[b]!) || tie(a, b);
+  }
+  let top: number[] = [];
+  // Grown in doubling steps so scrolling down one row at a time stays cheap.
+  const prefix = (k: number): number[] => {
+    if (k > top.length && top.length < n) top = smallest(n, Math.max(k, 2 * top.length), cmp);
+    return top;
+  };
+  const positions = new Map<string, number>();
+  return {
+    length: n,
+    at: (i) => (i >= 0 && i < n ? ps[prefix(i + 1)[i]!] : undefined),
+    indexOf: (key) => {
+      let at = positions.get(key);
+      if (at === undefined) {
+        const j = ps.findIndex((p) => p.key === key);
+        at = j < 0 ? -1 : 0;
+        if (j >= 0) for (let i = 0; i < n; i++) if (cmp(i, j) < 0) at++;
+        positions.set(key, at);
+      }
+      return at;
+    },
+    rows: (from, to) => prefix(to).slice(from, to).map((i) => toRow(ps[i]!, ui)),
+  };
+}
+
+function hasPresets(ui: UiState): boolean {
+  return ui.pid !== null || ui.comm !== null || ui.container !== null || ui.syscall !== null;
 }
 
 /**
@@ -257,12 +300,9 @@ export interface Ranking {
  * column rules again.
  */
 export function rankRows(processes: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): Ranking {
-  const shown = processes.filter((p) => matchesPresets(p, ui));
+  const shown = hasPresets(ui) ? processes.filter((p) => matchesPresets(p, ui)) : processes;
   const query = ui.filter.trim();
-  if (!ui.groupByContainer && query === '') {
-    const order = rankProcesses(shown, ui, sortBy);
-    return { order, rows: (from, to) => order.slice(from, to).map((p) => toRow(p, ui)) };
-  }
+  if (!ui.groupByContainer && query === '') return rankProcesses(shown, ui, sortBy);
   let rows = ui.groupByContainer ? groupByContainer(shown, ui) : shown.map((p) => toRow(p, ui));
   let score: Map<string, number> | null = null;
   if (query !== '') ({ rows, score } = fuzzy(rows, query));
@@ -275,5 +315,5 @@ export function rankRows(processes: readonly ProcessRow[], ui: UiState, sortBy: 
     }
     return dir * compare(a, b, sortBy) || (a.pid ?? 0) - (b.pid ?? 0) || collator.compare(a.key, b.key);
   });
-  return { order: rows, rows: (from, to) => rows.slice(from, to) };
+  return listOf(rows);
 }

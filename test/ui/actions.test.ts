@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleKey, resolveSelection, type KeyContext } from '../../src/ui/actions.js';
+import { listOf } from '../../src/ui/rows.js';
 import { DEFAULT_STATE, type UiState } from '../../src/ui/state.js';
 import type { Stroke } from '../../src/ui/keys.js';
 
 const ctx: KeyContext = {
-  rows: ['a', 'b', 'c', 'd'].map((key) => ({ key, group: null })),
+  rows: listOf(['a', 'b', 'c', 'd'].map((key) => ({ key, group: null }))),
   sortable: ['pid', 'user', 'comm', 'msgs', 'send'],
   pageSize: 2,
   listLength: 10,
@@ -27,10 +28,10 @@ function press(state: UiState, ...keys: Stroke[]) {
 const ch = (c: string): Stroke => ({ char: c });
 
 test('selection resolves by key, falling back to the clamped index', () => {
-  const rows = [{ key: 'a' }, { key: 'b' }];
+  const rows = listOf([{ key: 'a' }, { key: 'b' }]);
   assert.equal(resolveSelection(rows, { selectedKey: 'b', selectedIndex: 0 }), 1);
   assert.equal(resolveSelection(rows, { selectedKey: 'gone', selectedIndex: 5 }), 1);
-  assert.equal(resolveSelection([], { selectedKey: null, selectedIndex: 0 }), -1);
+  assert.equal(resolveSelection(listOf([]), { selectedKey: null, selectedIndex: 0 }), -1);
 });
 
 test('page keys move by the page size and stop at the ends', () => {

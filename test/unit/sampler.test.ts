@@ -332,3 +332,46 @@ test('detail for the watched process: threads, peers, sizes, events, history', (
   assert.deepEqual(src.watched, [10, null]);
   assert.equal(step(1).detail, null);
 });
+
+test('an unchanged process is the same row object; a busy one gets new values, never mutated ones', (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'idle', ticks: 50 });
+  f.proc(11, { comm: 'busy', ticks: 51 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  src.set(11, SENDMSG, NS(51), { calls: 1, messages: 1 });
+  s.sample();
+  let before = step(1).processes;
+  // The idle process's history settles after as many samples as a row carries.
+  for (let i = 0; i < 10; i++) {
+    src.set(11, SENDMSG, NS(51), { calls: 2 + i, messages: 2 + i });
+    before = step(1).processes;
+  }
+  const busyBefore = structuredClone(byPid(before, 11));
+  src.set(11, SENDMSG, NS(51), { calls: 20, messages: 20 });
+  const after = step(1).processes;
+  assert.equal(byPid(after, 10), byPid(before, 10), 'idle: shared');
+  assert.notEqual(byPid(after, 11), byPid(before, 11));
+  assert.deepEqual(byPid(before, 11), busyBefore, 'the previous model is untouched');
+  assert.equal(byPid(after, 11).send.total.messages, 20);
+  assert.equal(byPid(after, 11).send.rate.messages, 9);
+  f.kill(10);
+  const gone = byPid(step(1).processes, 10);
+  assert.notEqual(gone.exitedAt, null, 'an exit is a change');
+});
+
+test('a row carries rowHistoryLen samples; the watched Detail the whole history', (t) => {
+  const { f, src, s, step } = setup({ historyLen: 6, rowHistoryLen: 3 });
+  t.after(f.done);
+  f.proc(10, { comm: 'a', ticks: 50 });
+  for (let i = 1; i <= 8; i++) {
+    src.set(10, SENDMSG, NS(50), { calls: i * i, messages: i * i });
+    if (i === 1) s.sample();
+    else step(1);
+  }
+  s.watch('10:50');
+  src.set(10, SENDMSG, NS(50), { calls: 81, messages: 81 });
+  const m = step(1);
+  assert.deepEqual(byPid(m.processes, 10).history, [13, 15, 17]);
+  assert.deepEqual(m.detail!.history.messages, [7, 9, 11, 13, 15, 17]);
+});
