@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 // dist/bench/lib.js → repository root
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliJs = join(root, 'dist', 'msgtop.mjs');
+/** Node flags from the bundle's `#!` line: the TUI is measured as it runs itself. */
+export const nodeFlags = readFileSync(cliJs, 'utf8').slice(0, 200).split('\n')[0]!.split(/\s+/).filter((w) => w.startsWith('--'));
 export const msggen = join(root, 'test', 'workload', 'msggen');
 export const floorBin = join(root, 'bench', '.output', 'floor');
 export const floorObj = join(root, 'bench', '.output', 'floor.bpf.o');

@@ -10,6 +10,7 @@ import {
   collect,
   cpuSeconds,
   msggen,
+  nodeFlags,
   noteProgs,
   rel,
   root,
@@ -63,7 +64,7 @@ export async function startTui(extraEnv: Record<string, string> = {}): Promise<T
     .join('');
   const t0 = performance.now();
   const startedAt = Date.now();
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'tui', `exec env -u CI ${env}${process.execPath} ${cliJs}`);
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'tui', `exec env -u CI ${env}${[process.execPath, ...nodeFlags, cliJs].join(' ')}`);
   const serverPid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pid}').trim());
   const pid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pane_pid}').trim());
   startedPids.add(pid);
@@ -242,7 +243,7 @@ export async function tuiStartup(reps: number): Promise<StartupResult> {
     await sleep(200);
   }
   return {
-    command: `tmux -L ${SOCKET} new-session -d -x 120 -y 40 'exec env -u CI node ${rel(cliJs)}'   (→ header + table on screen, polled every 10 ms)`,
+    command: `tmux -L ${SOCKET} new-session -d -x 120 -y 40 'exec env -u CI ${['node', ...nodeFlags, rel(cliJs)].join(' ')}'   (→ header + table on screen, polled every 10 ms)`,
     ms: summarize(ms),
   };
 }

@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // Entry point: flags → a source (the live kernel) → a sink (TUI or JSON).
+// The small young generation (V8 only takes it at launch: here, and in
+// `npm start`) keeps RSS ~25 MB lower with 2,000 processes for ~1% of a core.
 import { parseOptions, type Options } from './options.js';
 import { UserError } from './data/user-error.js';
 
