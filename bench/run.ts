@@ -42,7 +42,7 @@ const CFG = quick
       exactSendmsg: null as string[] | null,
       exactModes: ['sock'] as const,
       flood: ['--procs', '2', '--transport', 'unix', '--mmsg', '2000', '--vlen', '64'],
-      idle: { warmup: 1, seconds: 4, steadyAfter: 10 },
+      idle: { warmup: 1, seconds: 4, steadyAfter: 10, steadySeconds: 4 },
       busy: { procs: 200, warmup: 3, seconds: 4, rateHz: 1 },
       frame: { processes: 10_000, frames: 3, warmup: 5 },
       startupReps: 2,
@@ -55,7 +55,7 @@ const CFG = quick
       exactSendmsg: ['--procs', '4', '--transport', 'unix', '--sendmsg', '300000', '--size', '16'] as string[] | null,
       exactModes: ['sock', 'syscalls'] as const,
       flood: ['--procs', '2', '--transport', 'unix', '--mmsg', '20000', '--vlen', '64'],
-      idle: { warmup: 3, seconds: 20, steadyAfter: 60 },
+      idle: { warmup: 3, seconds: 20, steadyAfter: 60, steadySeconds: 40 }, // ~1 % of a core is ~40 ticks in 40 s
       busy: { procs: 2000, warmup: 8, seconds: 20, rateHz: 1 },
       frame: { processes: 10_000, frames: 20, warmup: 60 },
       startupReps: 5,
@@ -330,7 +330,7 @@ async function main(): Promise<number> {
   });
   const probe = await section('4a event stream: addon → JS', () => runEventProbe(CFG.flood));
   const mev = await section('4b event stream: msgtop --json --all-events', () => runMsgtopEvents(CFG.flood));
-  const idle = await section('5a TUI idle', () => tuiIdle(CFG.idle.warmup, CFG.idle.seconds, CFG.idle.steadyAfter));
+  const idle = await section('5a TUI idle', () => tuiIdle(CFG.idle.warmup, CFG.idle.seconds, CFG.idle.steadyAfter, CFG.idle.steadySeconds));
   const busy = await section(`5b TUI with ${CFG.busy.procs} active processes`, () =>
     tuiBusy(CFG.busy.procs, CFG.busy.warmup, CFG.busy.seconds, CFG.busy.rateHz),
   );

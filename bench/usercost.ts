@@ -125,14 +125,14 @@ export interface IdleResult extends CpuSample {
   steady: Omit<CpuSample, 'screenTail'> & { after: number };
 }
 
-/** One idle TUI: `seconds` after `warmup`, then `seconds` from `steadyAfter` s after start. */
-export async function tuiIdle(warmup: number, seconds: number, steadyAfter: number): Promise<IdleResult> {
+/** One idle TUI: `seconds` after `warmup`, then `steadySeconds` from `steadyAfter` s after start. */
+export async function tuiIdle(warmup: number, seconds: number, steadyAfter: number, steadySeconds: number): Promise<IdleResult> {
   const tui = await startTui();
   try {
     const s = await sampleCpu(tui.pid, warmup, seconds);
     const screen = tmux('capture-pane', '-p', '-t', 'tui');
     const rest = Math.max(0, steadyAfter - (Date.now() - tui.startedAt) / 1000);
-    const steady = { ...(await sampleCpu(tui.pid, rest, seconds)), after: steadyAfter };
+    const steady = { ...(await sampleCpu(tui.pid, rest, steadySeconds)), after: steadyAfter };
     return { ...s, steady, firstFrameMs: tui.firstFrameMs, screenTail: screen.split('\n').slice(0, 3).join('\n') };
   } finally {
     await tui.stop();
