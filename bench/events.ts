@@ -5,7 +5,7 @@
 //  b) msgtop --json --all-events end to end: drops.ringbuf and, when the
 //     JSON line has it, events {submitted, delivered}.
 import { join } from 'node:path';
-import { cliJs, closed, collect, msggen, noteProgs, parseGen, rel, root, sleep, start, stop, waitLine } from './lib.js';
+import { cliJs, collect, msggen, noteProgs, rel, root, runGenReady, sleep, start, stop, waitLine } from './lib.js';
 
 export interface ProbeResult {
   command: string;
@@ -25,18 +25,7 @@ export interface ProbeResult {
 }
 
 async function flood(genArgs: string[]): Promise<{ msgs: number; rate: number }> {
-  const procsArg = genArgs.indexOf('--procs');
-  const procs = procsArg >= 0 ? Number(genArgs[procsArg + 1]) : 1;
-  const g = start(msggen, [...genArgs, '--wait']);
-  const out = collect(g);
-  const t0 = Date.now();
-  while (out.lines.filter((l) => l.startsWith('ready')).length < procs) {
-    if (g.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`msggen not ready: ${out.stderr()}`);
-    await sleep(20);
-  }
-  g.stdin!.end('\n');
-  if ((await closed(g)) !== 0) throw new Error(`msggen failed: ${out.stderr()}`);
-  const res = parseGen(out.lines);
+  const res = await runGenReady(genArgs);
   let msgs = 0;
   let longest = 0;
   for (const r of res) {

@@ -1,7 +1,7 @@
 // Exactness under load: msgtop --json attached, several msggen worker
 // processes flood for a fixed count, then msgtop's cumulative totals for
 // those pids must equal what the generator reports, field for field.
-import { cliJs, collect, closed, msggen, parseGen, rel, runGen, sleep, start, stop, noteProgs, type GenCounts } from './lib.js';
+import { cliJs, collect, msggen, noteProgs, procsOf, rel, runGen, runGenReady, sleep, start, stop, type GenCounts } from './lib.js';
 
 export interface ExactResult {
   mode: string;
@@ -58,19 +58,8 @@ export async function runExact(
       await sleep(50);
     }
     noteProgs(m.pid!);
-    const procsArg = genArgs.indexOf('--procs');
-    const procs = procsArg >= 0 ? Number(genArgs[procsArg + 1]) : 1;
-    const g = start(msggen, genCmd);
-    const gOut = collect(g);
-    const t1 = Date.now();
-    while (gOut.lines.filter((l) => l.startsWith('ready')).length < procs) {
-      if (g.exitCode !== null || Date.now() - t1 > 30_000) throw new Error(`msggen not ready: ${gOut.stderr()}`);
-      await sleep(20);
-    }
-    g.stdin!.end('\n');
-    const code = await closed(g);
-    if (code !== 0) throw new Error(`msggen failed (${code}): ${gOut.stderr()}`);
-    const gen = parseGen(gOut.lines);
+    const procs = procsOf(genArgs);
+    const gen = await runGenReady(genArgs);
     // Two more reads of the maps after the workload ended.
     const have = lines().length;
     while (lines().length < have + 2) {

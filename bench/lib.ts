@@ -135,6 +135,29 @@ export async function runGen(args: string[]): Promise<GenResult[]> {
   return parseGen(out.lines);
 }
 
+/** Worker processes a msggen command line makes. */
+export function procsOf(args: string[]): number {
+  const i = args.indexOf('--procs');
+  return i >= 0 ? Number(args[i + 1]) : 1;
+}
+
+/** Runs msggen --wait: the ops start only once every worker is set up, so
+ * set-up is not part of the timed run. Rejects unless it exits 0. */
+export async function runGenReady(args: string[]): Promise<GenResult[]> {
+  const procs = procsOf(args);
+  const g = start(msggen, [...args, '--wait']);
+  const out = collect(g);
+  const t0 = Date.now();
+  while (out.lines.filter((l) => l.startsWith('ready')).length < procs) {
+    if (g.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`msggen not ready: ${out.stderr()}`);
+    await sleep(20);
+  }
+  g.stdin!.end('\n');
+  const code = await closed(g);
+  if (code !== 0) throw new Error(`msggen failed (${code}): ${out.stderr()}`);
+  return parseGen(out.lines);
+}
+
 export function parseGen(lines: string[]): GenResult[] {
   return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as GenResult);
 }
