@@ -629,6 +629,24 @@ static long ring_op(struct ring *r, unsigned char opcode, int fd, void *buf, siz
 	return res;
 }
 
+/* One --uring SEND or RECV of size bytes, recorded as op (user_data 1 for a
+ * send, 2 for a receive).  Returns 0 if it moved them all, else fails w. */
+static int uring_xfer(struct worker *w, unsigned char opcode, int fd, void *buf, size_t size,
+		      int rflags, enum op op, unsigned long long i)
+{
+	int send = opcode == IORING_OP_SEND, e = 0;
+	char why[160], rb[64];
+	long r = ring_op(&w->ring, opcode, fd, buf, size, rflags, send ? 1 : 2, &e, why, sizeof why);
+
+	rec(w, op, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
+	if (r == (long)size && !why[0])
+		return 0;
+	describe_ret(rb, sizeof rb, r, e);
+	fail(w, "uring %s #%llu returned %s, expected %zu%s%s", send ? "send" : "recv", i + 1, rb,
+	     size, why[0] ? ": " : "", why);
+	return -1;
+}
+
 static int need_queue(void)
 {
 	return o.n_msgsnd || o.n_enomsg;
@@ -975,26 +993,10 @@ static void run_ops(struct worker *w)
 	 * on both, so io_uring itself retries a short transfer inside the request.
 	 */
 	for (i = 0; i < o.n_uring; i++) {
-		char why[160];
 		pace(w);
-		r = ring_op(&w->ring, IORING_OP_SEND, w->a, sbuf, size, rflags, 1, &e,
-			    why, sizeof why);
-		rec(w, OP_URING_SEND, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size || why[0]) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "uring send #%llu returned %s, expected %zu%s%s", i + 1, rb, size,
-			     why[0] ? ": " : "", why);
+		if (uring_xfer(w, IORING_OP_SEND, w->a, sbuf, size, rflags, OP_URING_SEND, i) ||
+		    uring_xfer(w, IORING_OP_RECV, w->b, rbuf, size, rflags, OP_URING_RECV, i))
 			goto done;
-		}
-		r = ring_op(&w->ring, IORING_OP_RECV, w->b, rbuf, size, rflags, 2, &e,
-			    why, sizeof why);
-		rec(w, OP_URING_RECV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size || why[0]) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "uring recv #%llu returned %s, expected %zu%s%s", i + 1, rb, size,
-			     why[0] ? ": " : "", why);
-			goto done;
-		}
 	}
 
 	/* --getppid: unrelated-syscall loop */
