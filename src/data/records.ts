@@ -162,11 +162,15 @@ function u64(b: Buffer, off: number): number {
   return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 0x1_0000_0000;
 }
 
-function records<T>(buf: Buffer, size: number, what: string, one: (off: number) => T): T[] {
-  // A partial record means the addon and this file disagree: fail loudly.
+/** A partial record means the addon and this file disagree: fail loudly. */
+function whole(buf: Buffer, size: number, what: string): void {
   if (buf.length % size !== 0) {
     throw new RangeError(`${what}: ${buf.length} bytes is not a multiple of ${size}`);
   }
+}
+
+function records<T>(buf: Buffer, size: number, what: string, one: (off: number) => T): T[] {
+  whole(buf, size, what);
   const out: T[] = [];
   for (let off = 0; off < buf.length; off += size) out.push(one(off));
   return out;
@@ -209,18 +213,26 @@ export function decodePeer(b: Buffer, off: number): RawPeer {
   };
 }
 
-export function decodeCounters(buf: Buffer): CounterRec[] {
+/**
+ * Calls `visit` with each counter record in turn. There is one record per
+ * process and syscall in every sample, so one object is reused for all of
+ * them: `visit` copies what it keeps.
+ */
+export function decodeCounters(buf: Buffer, visit: (r: Readonly<CounterRec>) => void): void {
   const k = L.mt_key;
   const c = L.mt_counts;
-  return records(buf, COUNTER_RECORD, 'counters', (off) => ({
-    tgid: buf.readUInt32LE(off + k.tgid),
-    sys: buf.readUInt32LE(off + k.sys),
-    startNs: buf.readBigUInt64LE(off + k.start_ns),
-    calls: u64(buf, off + k.size + c.calls),
-    messages: u64(buf, off + k.size + c.messages),
-    bytes: u64(buf, off + k.size + c.bytes),
-    errors: u64(buf, off + k.size + c.errors),
-  }));
+  whole(buf, COUNTER_RECORD, 'counters');
+  const r: CounterRec = { tgid: 0, sys: 0, startNs: 0n, calls: 0, messages: 0, bytes: 0, errors: 0 };
+  for (let off = 0; off < buf.length; off += COUNTER_RECORD) {
+    r.tgid = buf.readUInt32LE(off + k.tgid);
+    r.sys = buf.readUInt32LE(off + k.sys);
+    r.startNs = buf.readBigUInt64LE(off + k.start_ns);
+    r.calls = u64(buf, off + k.size + c.calls);
+    r.messages = u64(buf, off + k.size + c.messages);
+    r.bytes = u64(buf, off + k.size + c.bytes);
+    r.errors = u64(buf, off + k.size + c.errors);
+    visit(r);
+  }
 }
 
 export function decodeProcs(buf: Buffer): ProcRec[] {

@@ -44,10 +44,15 @@ export function parseStat(text: string): Stat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).split(' ');
-  const ticks = Number(rest[19]); // field 22; rest[0] is field 3
+  // Field 3 (state) follows ") "; field 22 (start time) is 19 spaces on.
+  // Found by scanning, not split(): this runs for every process each refresh.
+  let from = close + 2;
+  for (let field = 3; field < 22 && from > 0; field++) from = text.indexOf(' ', from) + 1;
+  const to = text.indexOf(' ', from);
+  const field22 = from > 0 ? text.slice(from, to < 0 ? undefined : to).trim() : '';
+  const ticks = field22 === '' ? NaN : Number(field22);
   if (!Number.isFinite(ticks)) return null;
-  return { comm: text.slice(open + 1, close), state: rest[0] ?? '', startTicks: ticks };
+  return { comm: text.slice(open + 1, close), state: text.charAt(close + 2), startTicks: ticks };
 }
 
 function readText(path: string): string | null {

@@ -215,14 +215,14 @@ export class Sampler {
   }
 
   private ingestCounters(snap: RawSnapshot, d: { send: Counts; recv: Counts }): void {
-    for (const r of decodeCounters(snap.counters)) {
+    decodeCounters(snap.counters, (r) => {
       const name = sysName(r.sys);
-      if (name === null) continue;
+      if (name === null) return;
       const p = this.proc(r.tgid, r.startNs);
       // A key absent from the last snapshot counts as fresh if it comes back.
       const prev = p.seen[r.sys] === this.samples - 1 ? p.kernel[r.sys] : undefined;
       const inc = delta(r, prev);
-      // Kept as a copy, so the decoded record dies young.
+      // A copy: the decoder reuses its record.
       const k = (p.kernel[r.sys] ??= zero());
       k.calls = r.calls;
       k.messages = r.messages;
@@ -234,7 +234,7 @@ export class Sampler {
       const d0 = p.deltas[r.sys];
       p.deltas[r.sys] = d0 ? sum(d0, inc) : inc;
       addTo(isSend(name) ? d.send : d.recv, inc);
-    }
+    });
   }
 
   private ingestErrnos(snap: RawSnapshot): void {

@@ -35,6 +35,9 @@ test('container ids from cgroup v2 paths', () => {
 test('parseStat copes with ") " inside comm', () => {
   const st = parseStat('7 (a) b (c) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 777 19 20');
   assert.deepEqual(st, { comm: 'a) b (c', state: 'S', startTicks: 777 });
+  assert.equal(parseStat('7 (a) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 777\n')!.startTicks, 777);
+  assert.equal(parseStat('7 (a) S 1 2 3'), null);
+  assert.equal(parseStat('7 (a) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 x 19'), null);
 });
 
 test('the test process itself, from the real /proc', () => {
