@@ -157,11 +157,12 @@ export interface ProgCost {
 
 /**
  * Where the time goes: with kernel.bpf_stats_enabled=1 (restored after),
- * run each workload once under each BPF condition and read run_time_ns /
- * run_cnt of the condition's own programs. Not used for the ratios (the
- * stats themselves cost a little per run).
+ * run each workload `rounds` times under each BPF condition and read
+ * run_time_ns / run_cnt of the condition's own programs; the run with the
+ * least BPF time per op is kept (the first run is cold, and this VM has slow
+ * moments). Not used for the measured ratios (the stats cost a little per run).
  */
-export async function runProgCosts(conds: Condition[], ws: Workload[], log: (s: string) => void): Promise<ProgCost[]> {
+export async function runProgCosts(conds: Condition[], ws: Workload[], rounds: number, log: (s: string) => void): Promise<ProgCost[]> {
   const out: ProgCost[] = [];
   const old = sysctl('kernel.bpf_stats_enabled', '1');
   try {
@@ -169,25 +170,29 @@ export async function runProgCosts(conds: Condition[], ws: Workload[], log: (s: 
       const run = await startRetry(c, log);
       if (!run) continue;
       try {
-        for (const w of ws) {
-          const read = () => new Map(progs().filter((p) => run.progIds.has(p.id)).map((p) => [p.id, p]));
-          const a = read();
-          await runGen(w.args);
-          const b = read();
-          const programs = [...b.values()]
-            .map((p) => {
-              const runs = (p.run_cnt ?? 0) - (a.get(p.id)?.run_cnt ?? 0);
-              const ns = (p.run_time_ns ?? 0) - (a.get(p.id)?.run_time_ns ?? 0);
-              return { name: p.name ?? String(p.id), runs, nsPerRun: runs ? ns / runs : 0, ns };
-            })
-            .filter((p) => p.runs > 0);
-          const total = programs.reduce((s, p) => s + p.ns, 0);
-          out.push({
-            cond: c.id,
-            workload: w.id,
-            programs: programs.map(({ name, runs, nsPerRun }) => ({ name, runs, nsPerRun })),
-            nsPerOp: total / w.ops,
-          });
+        const read = () => new Map(progs().filter((p) => run.progIds.has(p.id)).map((p) => [p.id, p]));
+        for (let round = 0; round < rounds; round++) {
+          for (const w of ws) {
+            const a = read();
+            await runGen(w.args);
+            const b = read();
+            const programs = [...b.values()]
+              .map((p) => {
+                const runs = (p.run_cnt ?? 0) - (a.get(p.id)?.run_cnt ?? 0);
+                const ns = (p.run_time_ns ?? 0) - (a.get(p.id)?.run_time_ns ?? 0);
+                return { name: p.name ?? String(p.id), runs, nsPerRun: runs ? ns / runs : 0, ns };
+              })
+              .filter((p) => p.runs > 0);
+            const cost: ProgCost = {
+              cond: c.id,
+              workload: w.id,
+              programs: programs.map(({ name, runs, nsPerRun }) => ({ name, runs, nsPerRun })),
+              nsPerOp: programs.reduce((s, p) => s + p.ns, 0) / w.ops,
+            };
+            const i = out.findIndex((o) => o.cond === c.id && o.workload === w.id);
+            if (i < 0) out.push(cost);
+            else if (cost.nsPerOp < out[i]!.nsPerOp) out[i] = cost;
+          }
         }
       } finally {
         await run.stop();

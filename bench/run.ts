@@ -37,6 +37,7 @@ const CFG = quick
   ? {
       reps: 2,
       rounds: 1,
+      progRounds: 1,
       scale: { sendmsg: 20_000, mmsg: 2_500, vlen: 8, getppid: 200_000 },
       exactMmsg: ['--procs', '4', '--transport', 'unix', '--mmsg', '2000', '--vlen', '64', '--size', '16'],
       exactSendmsg: null as string[] | null,
@@ -50,6 +51,7 @@ const CFG = quick
   : {
       reps: 9,
       rounds: 3,
+      progRounds: 5,
       scale: { sendmsg: 100_000, mmsg: 12_500, vlen: 8, getppid: 1_000_000 },
       exactMmsg: ['--procs', '4', '--transport', 'unix', '--mmsg', '20000', '--vlen', '64', '--size', '16'],
       exactSendmsg: ['--procs', '4', '--transport', 'unix', '--sendmsg', '300000', '--size', '16'] as string[] | null,
@@ -334,10 +336,11 @@ async function main(): Promise<number> {
   const ov = await section(`1+2 kernel-side overhead (${CFG.reps} interleaved repetitions × ${conds.length + 1} conditions)`, () =>
     runOverhead(conds, ws, CFG.reps, CFG.rounds, log),
   );
-  const pc = await section('1b BPF run time per program (kernel.bpf_stats_enabled=1, separate pass)', () =>
+  const pc = await section(`1b BPF run time per program (kernel.bpf_stats_enabled=1, separate pass, best of ${CFG.progRounds})`, () =>
     runProgCosts(
       conds.filter((c) => c.id !== 'floor-syscalls' && c.id !== 'bpftrace-sock'),
       ws.filter((w) => w.id !== 'getppid'),
+      CFG.progRounds,
       log,
     ),
   );
