@@ -7,6 +7,9 @@
 //   --out F   also write the report to F
 //   --strict  (full run) exit 1 when a target is missed
 //   --only S  run only these sections, e.g. --only 5 or --only 5,6
+//   --reps N  §1+2 repetitions (default 9; 2 with --quick)
+//   --conditions IDS  §1+2 conditions to run, e.g. msgtop-sock,floor-sock
+//             (a focused comparison with more repetitions in the same time)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -32,6 +35,12 @@ const quick = argv.includes('--quick');
 const strict = argv.includes('--strict');
 const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
 const only = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] ?? '').split(',') : null;
+const condIds = argv.includes('--conditions') ? (argv[argv.indexOf('--conditions') + 1] ?? '').split(',') : null;
+const repsArg = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : null;
+if (repsArg !== null && !(Number.isInteger(repsArg) && repsArg > 0)) {
+  process.stderr.write('--reps takes a whole number above 0\n');
+  process.exit(2);
+}
 
 const CFG = quick
   ? {
@@ -319,7 +328,12 @@ async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> 
 async function main(): Promise<number> {
   const t0 = Date.now();
   const { bpftrace } = preflight();
-  const conds = conditions(bpftrace);
+  const conds = conditions(bpftrace).filter((c) => !condIds || condIds.includes(c.id));
+  if (condIds && conds.length !== condIds.length) {
+    log(`--conditions: known ids are ${conditions(bpftrace).map((c) => c.id).join(', ')}`);
+    process.exit(2);
+  }
+  if (repsArg !== null) CFG.reps = repsArg;
   const ws = workloads(CFG.scale);
   const header = [
     `# msgtop cost benchmark${quick ? ' (--quick smoke run: thresholds not asserted)' : ''}`,
