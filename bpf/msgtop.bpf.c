@@ -68,9 +68,15 @@ struct acc {
 	struct mt_counts c;
 };
 
+#define ACC_SLOTS (MT_SYS_COUNT * ACC_WAYS)
+
+/* A plain array with one block of ACC_SLOTS per CPU (the addon sets
+ * max_entries to ACC_SLOTS × possible CPUs): the slot's address is a
+ * constant plus an index, where a per-CPU array first loads a per-element
+ * pointer. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MT_SYS_COUNT * ACC_WAYS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ACC_SLOTS);
 	__type(key, __u32);
 	__type(value, struct acc);
 } accs SEC(".maps");
@@ -162,7 +168,7 @@ struct {
 struct mt_config cfg = {};
 __u32 watch_count = 0; /* entries in `watch`; skips the lookup when 0 */
 
-/* One counted operation, filled by a probe and handed to account(). */
+/* One counted operation as detail() needs it, filled by a probe. */
 struct op {
 	struct sock *sk; /* NULL when unknown (syscalls mode resolves fd) */
 	__u64 uaddr; /* user sockaddr of a send's destination, if given */
@@ -395,34 +401,81 @@ static __always_inline void fold(struct acc *a, __u32 sys)
 	__builtin_memset(&a->c, 0, sizeof(a->c));
 }
 
-static __always_inline void count(struct task_struct *task, const struct mt_key *key, const struct op *op)
+/* A process takes a slot another one held: fold the old owner's counts
+ * and make sure the new one has a `counters` entry. Out of line (a BPF
+ * subprogram), so its stack does not weigh on the per-message path. */
+static __noinline int take_slot(struct task_struct *task, struct acc *a, __u32 sys, __u64 start_ns)
 {
-	__u32 i = key->sys * ACC_WAYS + (key->tgid & (ACC_WAYS - 1));
-	struct acc *a = bpf_map_lookup_elem(&accs, &i);
+	struct mt_key key = { .tgid = task->tgid, .sys = sys, .start_ns = start_ns };
+	struct mt_counts zero = {};
 
-	if (!a)
-		return;
+	fold(a, sys);
+	a->tgid = key.tgid;
+	a->start_ns = start_ns;
+	/* Only here, in the task's own context, are entries created:
+	 * a fold by IPI must not allocate. */
+	if (!bpf_map_lookup_elem(&counters, &key)) {
+		note_proc(task, &key);
+		bpf_map_update_elem(&counters, &key, &zero, BPF_NOEXIST);
+	}
+	return 0;
+}
+
+static __noinline int count_errno(struct task_struct *task, __u32 sys, __u32 err)
+{
+	struct mt_errno_key ek = {
+		.tgid = task->tgid, .sys = sys, .err = err, .start_ns = task->group_leader->start_boottime,
+	};
+	__u64 z = 0, *e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
+
+	if (e)
+		*e += 1;
+	return 0;
+}
+
+/* The task's slot for `sys` on this CPU, taken if another process held it
+ * and marked busy until add_to(). Runs on every message: callers read what
+ * they add only after it, so that fewer values live across its calls (the
+ * BPF ABI keeps four registers over a call; more spill to the stack, and a
+ * frame of 64 bytes or more moves to a per-CPU private stack, whose stores
+ * showed up hot in profiles of the send/recv loop). */
+static __always_inline struct acc *slot_of(struct task_struct *task, __u32 sys)
+{
+	__u32 i = bpf_get_smp_processor_id() * ACC_SLOTS + sys * ACC_WAYS + (task->tgid & (ACC_WAYS - 1));
+	struct acc *a = bpf_map_lookup_elem(&accs, &i);
+	__u64 start_ns;
+
+	if (!a) { /* a CPU beyond the map: cannot happen with the addon's size */
+		stat_inc(MT_STAT_STATE_LOST);
+		return NULL;
+	}
 	a->busy = 1;
 	barrier();
-	if (a->tgid != key->tgid || a->start_ns != key->start_ns) {
-		struct mt_counts zero = {};
+	start_ns = task->group_leader->start_boottime;
+	if (a->tgid != task->tgid || a->start_ns != start_ns)
+		take_slot(task, a, sys, start_ns);
+	return a;
+}
 
-		fold(a, key->sys);
-		a->tgid = key->tgid;
-		a->start_ns = key->start_ns;
-		/* Only here, in the task's own context, are entries created:
-		 * a fold by IPI must not allocate. */
-		if (!bpf_map_lookup_elem(&counters, key)) {
-			note_proc(task, key);
-			bpf_map_update_elem(&counters, key, &zero, BPF_NOEXIST);
-		}
-	}
-	a->c.calls += op->calls;
-	a->c.messages += op->messages;
-	a->c.bytes += op->bytes;
-	a->c.errors += op->err ? 1 : 0;
+/* Add one operation to the slot and release it; a failure also counts
+ * under its errno. */
+static __always_inline void add_to(struct acc *a, struct task_struct *task, __u32 sys, __u32 calls, __u32 messages, __u64 bytes, __u32 err)
+{
+	a->c.calls += calls;
+	a->c.messages += messages;
+	a->c.bytes += bytes;
+	a->c.errors += err ? 1 : 0;
 	barrier();
 	a->busy = 0;
+	if (err)
+		count_errno(task, sys, err);
+}
+
+/* Anything detail() might do: the watch map is not empty, or every
+ * process's events are wanted. One load of two adjacent .bss words. */
+static __always_inline int detail_wanted(void)
+{
+	return watch_count | cfg.events;
 }
 
 struct size_loop {
@@ -447,37 +500,13 @@ static long mmsg_len_cb(__u64 i, void *ctx)
 	return 0;
 }
 
-static __always_inline void account(struct op *op)
+/* Per-thread, per-peer and size detail for a watched process, and its
+ * event (or every process's, with --all-events). Called only when
+ * detail_wanted(). */
+static __noinline int detail(struct task_struct *task, const struct op *op, int watched)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = task->tgid, tid = task->pid, dir = op->sys & 1;
-	struct mt_key key = {
-		.tgid = tgid,
-		.sys = op->sys,
-		.start_ns = task->group_leader->start_boottime,
-	};
 	struct mt_peer_key pk; /* filled only for a watched process */
-	int watched = is_watched(tgid);
-
-	if (op->mmsg_vec && op->ret > 0) {
-		struct size_loop s = {
-			.vec = op->mmsg_vec, .tgid = tgid, .dir = dir, .watched = watched,
-		};
-
-		bpf_loop(op->ret < MT_MMSG_MAX ? op->ret : MT_MMSG_MAX, mmsg_len_cb, &s, 0);
-		op->bytes = s.bytes;
-	}
-
-	count(task, &key, op);
-	if (op->err) {
-		struct mt_errno_key ek = {
-			.tgid = tgid, .sys = op->sys, .err = op->err, .start_ns = key.start_ns,
-		};
-		__u64 z = 0, *e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
-
-		if (e)
-			*e += 1;
-	}
 
 	if (watched) {
 		struct mt_thread_key tk = { .tgid = tgid, .tid = tid, .sys = op->sys };
@@ -517,12 +546,12 @@ static __always_inline void account(struct op *op)
 
 		if (!ev) {
 			stat_inc(MT_STAT_RB_DROPS);
-			return;
+			return 0;
 		}
 		__builtin_memset(ev, 0, sizeof(*ev));
 		ev->ts_ns = bpf_ktime_get_ns();
 		ev->cgroup_id = bpf_get_current_cgroup_id();
-		ev->start_ns = key.start_ns;
+		ev->start_ns = task->group_leader->start_boottime;
 		ev->ret = op->ret;
 		ev->tgid = tgid;
 		ev->tid = tid;
@@ -538,6 +567,7 @@ static __always_inline void account(struct op *op)
 		bpf_ringbuf_submit(ev, 0);
 		stat_inc(MT_STAT_RB_EVENTS);
 	}
+	return 0;
 }
 
 /* ---- sock mode ---------------------------------------------------------- */
@@ -596,25 +626,26 @@ static __always_inline int mmsg_first(struct task_struct *task, struct pt_regs *
 	return first;
 }
 
-static __always_inline int on_sock(struct sock *sk, int ret, int rflags, int dir)
+/* The op detail() needs, rebuilt from the tracepoint and the saved
+ * registers: only when detail is wanted, out of the per-message path. */
+static __noinline int sock_detail(struct bpf_raw_tracepoint_args *ctx, struct task_struct *task, __u32 sys, __u32 calls, __u32 idx)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	unsigned int tflags = task->flags;
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	long nr = (tflags & (PF_KTHREAD | PF_IO_WORKER)) ? -1 : regs->orig_ax;
+	int ret = ctx->args[1];
+	long nr = (task->flags & (PF_KTHREAD | PF_IO_WORKER)) ? -1 : regs->orig_ax;
 	struct op op = {
-		.sk = sk,
+		.sk = (struct sock *)ctx->args[0],
 		.ret = ret,
-		.sys = sys_of(nr, tflags, dir),
-		.calls = 1,
+		.sys = sys,
+		.calls = calls,
 		.messages = ret >= 0,
 		.bytes = ret > 0 ? ret : 0,
 		.err = ret < 0 ? -ret : 0,
 		.fd = nr >= 0 && nr != NR_IO_URING_ENTER ? (int)regs->di : -1,
-		.flags = rflags,
+		.flags = (sys & 1) ? (int)ctx->args[2] : 0,
 	};
 
-	switch (op.sys) {
+	switch (sys) {
 	case MT_SYS_SENDMSG:
 		op.flags = regs->dx;
 		op.umsg = regs->si;
@@ -625,33 +656,51 @@ static __always_inline int on_sock(struct sock *sk, int ret, int rflags, int dir
 		op.ualen = regs->r9;
 		break;
 	case MT_SYS_SENDMMSG:
-	case MT_SYS_RECVMMSG: {
-		__u32 idx = 0;
-		int first = mmsg_first(task, regs, op.sys, ret, &idx);
-
-		op.calls = first;
-		if (ret < 0 && !first)
-			return 0; /* ends a call that moved messages: not a failure */
+	case MT_SYS_RECVMMSG:
 		op.flags = regs->r10;
-		if (op.sys == MT_SYS_SENDMMSG)
+		if (sys == MT_SYS_SENDMMSG)
 			op.umsg = regs->si + (__u64)idx * MMSGHDR_SIZE;
 		break;
 	}
+	return detail(task, &op, is_watched(task->tgid));
+}
+
+static __always_inline int on_sock(struct bpf_raw_tracepoint_args *ctx, int dir)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	unsigned int tflags = task->flags;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long nr = (tflags & (PF_KTHREAD | PF_IO_WORKER)) ? -1 : regs->orig_ax;
+	__u32 sys = sys_of(nr, tflags, dir), calls = 1, idx = 0;
+	struct acc *a;
+	int ret;
+
+	if (sys == MT_SYS_SENDMMSG || sys == MT_SYS_RECVMMSG) {
+		ret = ctx->args[1];
+		calls = mmsg_first(task, regs, sys, ret, &idx);
+		if (ret < 0 && !calls)
+			return 0; /* ends a call that moved messages: not a failure */
 	}
-	account(&op);
+	a = slot_of(task, sys);
+	if (a) {
+		ret = ctx->args[1];
+		add_to(a, task, sys, calls, ret >= 0, ret > 0 ? ret : 0, ret < 0 ? -ret : 0);
+	}
+	if (detail_wanted())
+		sock_detail(ctx, task, sys, calls, idx);
 	return 0;
 }
 
 SEC("raw_tp/sock_send_length")
 int sock_send(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_sock((struct sock *)ctx->args[0], (int)ctx->args[1], 0, 0);
+	return on_sock(ctx, 0);
 }
 
 SEC("raw_tp/sock_recv_length")
 int sock_recv(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_sock((struct sock *)ctx->args[0], (int)ctx->args[1], (int)ctx->args[2], 1);
+	return on_sock(ctx, 1);
 }
 
 /* ---- syscall tracepoints (syscalls mode, and msgsnd/msgrcv always) ------- */
@@ -701,6 +750,8 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, 0);
 	long ret = ctx->ret;
+	int watched = 0;
+	struct acc *a;
 	struct op op = {
 		.ret = ret,
 		.sys = sys,
@@ -750,7 +801,21 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 		op.flags = st->args[4];
 		break;
 	}
-	account(&op);
+	if (detail_wanted())
+		watched = is_watched(task->tgid);
+	if (op.mmsg_vec && ret > 0) {
+		struct size_loop s = {
+			.vec = op.mmsg_vec, .tgid = task->tgid, .dir = sys & 1, .watched = watched,
+		};
+
+		bpf_loop(ret < MT_MMSG_MAX ? ret : MT_MMSG_MAX, mmsg_len_cb, &s, 0);
+		op.bytes = s.bytes;
+	}
+	a = slot_of(task, sys);
+	if (a)
+		add_to(a, task, sys, op.calls, op.messages, op.bytes, op.err);
+	if (detail_wanted())
+		detail(task, &op, watched);
 	return 0;
 }
 
@@ -771,13 +836,19 @@ SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)
 
 /* ---- fold: run by the addon on each CPU (BPF_F_TEST_RUN_ON_CPU) ---------- */
 
+struct fold_ctx {
+	__u32 base; /* this CPU's first slot */
+	__u32 busy;
+};
+
 static long busy_cb(__u64 i, void *ctx)
 {
-	__u32 idx = i;
+	struct fold_ctx *f = ctx;
+	__u32 idx = f->base + i;
 	struct acc *a = bpf_map_lookup_elem(&accs, &idx);
 
 	if (a && a->busy) {
-		*(int *)ctx = 1;
+		f->busy = 1;
 		return 1;
 	}
 	return 0;
@@ -785,11 +856,12 @@ static long busy_cb(__u64 i, void *ctx)
 
 static long fold_cb(__u64 i, void *ctx)
 {
-	__u32 idx = i;
+	struct fold_ctx *f = ctx;
+	__u32 idx = f->base + i;
 	struct acc *a = bpf_map_lookup_elem(&accs, &idx);
 
 	if (a)
-		fold(a, idx / ACC_WAYS);
+		fold(a, i / ACC_WAYS);
 	return 0;
 }
 
@@ -798,11 +870,11 @@ static long fold_cb(__u64 i, void *ctx)
 SEC("raw_tp")
 int fold_accs(void *ctx)
 {
-	int busy = 0;
+	struct fold_ctx f = { .base = bpf_get_smp_processor_id() * ACC_SLOTS };
 
-	bpf_loop(MT_SYS_COUNT * ACC_WAYS, busy_cb, &busy, 0);
-	if (busy)
+	bpf_loop(ACC_SLOTS, busy_cb, &f, 0);
+	if (f.busy)
 		return MT_FOLD_BUSY;
-	bpf_loop(MT_SYS_COUNT * ACC_WAYS, fold_cb, NULL, 0);
+	bpf_loop(ACC_SLOTS, fold_cb, &f, 0);
 	return MT_FOLD_DONE;
 }

@@ -127,6 +127,8 @@ public:
 				bpf_program__set_autoload(prog, keep);
 			}
 		}
+		// One block of slots per possible CPU (see `accs` in msgtop.bpf.c).
+		bpf_map__set_max_entries(skel_->maps.accs, bpf_map__max_entries(skel_->maps.accs) * libbpf_num_possible_cpus());
 		if (opts.Get("ringbufBytes").IsNumber())
 			bpf_map__set_max_entries(skel_->maps.events, opts.Get("ringbufBytes").As<Napi::Number>().Uint32Value());
 		if (opts.Get("counterEntries").IsNumber()) {
