@@ -142,6 +142,14 @@ function overheadRows(o: OverheadResult): void {
       }
       row({ sec, what: w.label, cond: c.label, value: `${ratioCell(s)} (${f0(ns.median)} ns)`, spread: spreadCell(s), n: String(s.n), target }, quick ? undefined : ok);
     }
+    const own = o.nsPerOp['msgtop-sock']?.[w.id] ?? [];
+    const empty = o.nsPerOp['floor-sock']?.[w.id] ?? [];
+    if (w.id !== 'getppid' && own.length && own.length === empty.length) {
+      // Same repetition, same minute: what msgtop's own work adds on top of
+      // the price of the hooks themselves.
+      const s = summarize(own.map((x, i) => x / empty[i]!));
+      row({ sec, what: w.label, cond: 'msgtop default ÷ empty programs on the same hooks: its own work (diagnostic)', value: ratioCell(s), spread: spreadCell(s), n: String(s.n), target: '' });
+    }
     if (w.id !== 'getppid' && o.ratio['bpftrace-syscalls']) {
       const m = ratioSummary(o, 'msgtop-sock', w.id).median - 1;
       for (const bt of ['bpftrace-syscalls', 'bpftrace-sock']) {
