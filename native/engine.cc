@@ -374,7 +374,7 @@ private:
 		return Napi::Value(env, arr);
 	}
 
-	// progStats(): { runTimeNs, runCount, missed, enabled } over msgtop's programs.
+	// progStats(): { runTimeNs, runCount, missed } over msgtop's programs.
 	Napi::Value ProgStats(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
@@ -400,7 +400,6 @@ private:
 		// Runs the kernel skipped because the program was already running on
 		// that CPU (e.g. preempted mid-run): each is a message not counted.
 		out.Set("missed", Napi::Number::New(env, double(missed)));
-		out.Set("enabled", Napi::Boolean::New(env, stats_fd_ >= 0));
 		return out;
 	}
 

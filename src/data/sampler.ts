@@ -394,14 +394,12 @@ export class Sampler {
     this.prevHr = hr;
     this.prevRunTimeNs = snap.prog.runTimeNs;
     this.prevRunCount = snap.prog.runCount;
-    // The kernel times BPF runs only in sampled intervals. Between them the
-    // cost is the last timed ns per run times this interval's runs, which
-    // the counts give: one run per message or failure at the socket layer,
-    // an enter and an exit per call with syscall tracepoints.
-    if (snap.prog.timed && sec > 0) {
-      this.bpfNsPerSec = bpfNs / sec;
-      if (timedRuns > 0) this.nsPerRun = bpfNs / timedRuns;
-    } else if (sec > 0 && this.nsPerRun > 0) {
+    // The kernel times BPF runs only in short sampled windows. The cost is
+    // the last timed ns per run times this interval's runs, which the counts
+    // give: one run per message or failure at the socket layer, an enter
+    // and an exit per call with syscall tracepoints.
+    if (timedRuns > 0) this.nsPerRun = bpfNs / timedRuns;
+    if (sec > 0) {
       const both = (k: keyof Counts): number => d.send[k] + d.recv[k];
       const runs = snap.probes === 'syscalls' ? 2 * both('calls') : both('messages') + both('errors');
       this.bpfNsPerSec = (this.nsPerRun * runs) / sec;

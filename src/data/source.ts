@@ -20,12 +20,11 @@ export interface RawSnapshot {
   threadNames?: Buffer;
   /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
   stats: BigUint64Array;
-  /** Cumulative run time and run count of msgtop's BPF programs. */
-  /** Cumulative run time and run count (they grow only while the kernel's
-   * run-time accounting is on: `timed` says it was on for the whole interval
-   * since the previous snapshot), and runs the kernel skipped because the
-   * program was already active on that CPU (recursion misses). */
-  prog: { runTimeNs: number; runCount: number; missed: number; timed: boolean };
+  /** Cumulative run time and run count of msgtop's BPF programs (they grow
+   * only while the kernel's run-time accounting is on), and runs the kernel
+   * skipped because the program was already active on that CPU (recursion
+   * misses). */
+  prog: { runTimeNs: number; runCount: number; missed: number };
   probes: ProbeMode;
   ipc: { mode: IpcMode; tracing: boolean; since: number | null };
 }

@@ -24,7 +24,6 @@ class FakeSource implements Source {
   stats = new BigUint64Array(8);
   runTimeNs = 0;
   runCount = 0;
-  timed = true;
   forgotten: string[] = [];
   watched: (number | null)[] = [];
   emit: (buf: Buffer) => void = () => {};
@@ -48,7 +47,7 @@ class FakeSource implements Source {
       sizes: Buffer.concat(this.sizes),
       procs: Buffer.concat(this.procs),
       stats: this.stats,
-      prog: { runTimeNs: this.runTimeNs, runCount: this.runCount, missed: 4, timed: this.timed },
+      prog: { runTimeNs: this.runTimeNs, runCount: this.runCount, missed: 4 },
       probes: 'sock',
       ipc: { mode: 'auto', tracing: false, since: null },
     };
@@ -240,8 +239,12 @@ test('health, cost, probes and ipc come through', (t) => {
   src.stats[1] = 1000n;
   src.stats[5] = 2n;
   src.runTimeNs = 1_000_000;
+  src.runCount = 10_000;
   s.sample();
   src.runTimeNs = 3_000_000;
+  src.runCount = 30_000; // 100 ns per run
+  src.set(10, SENDMSG, NS(1), { calls: 10_000, messages: 10_000 });
+  src.set(10, RECVMSG, NS(1), { calls: 10_000, messages: 10_000 });
   const m = step(2);
   assert.deepEqual(m.health, {
     ringbufDrops: 3,
@@ -263,7 +266,7 @@ test('health, cost, probes and ipc come through', (t) => {
   assert.equal(m.detail, null);
 });
 
-test('between timed intervals the BPF cost is the last ns per run times the runs the counts imply', (t) => {
+test('between timing windows the BPF cost is the last ns per run times the runs the counts imply', (t) => {
   const { f, src, s, step } = setup();
   t.after(f.done);
   s.sample();
@@ -272,7 +275,7 @@ test('between timed intervals the BPF cost is the last ns per run times the runs
   src.set(10, SENDMSG, NS(1), { calls: 10_000, messages: 10_000 });
   src.set(10, RECVMSG, NS(1), { calls: 10_000, messages: 10_000 });
   assert.equal(step(1).cost.bpfNsPerSec, 2_000_000);
-  src.timed = false; // the kernel's figures stand still
+  // No window in this interval: the kernel's figures stand still.
   src.set(10, SENDMSG, NS(1), { calls: 15_000, messages: 15_000 });
   src.set(10, RECVMSG, NS(1), { calls: 15_000, messages: 14_000, errors: 1_000 });
   assert.equal(step(2).cost.bpfNsPerSec, (100 * 10_000) / 2);
