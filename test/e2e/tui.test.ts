@@ -8,10 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, msggen, progsLeft } from '../integration/harness.js';
 
-const SESSION = `msgtop-e2e-${process.pid}`;
+const SESSION = `tui-e2e-${process.pid}`;
+// The tmux server sends and receives messages too, so it is in the table, and
+// its command line is that of the client that started it. Keep the filter
+// typed below ("msggen") from matching it: a server of our own (-L), no "m"
+// in its names, and the paths passed as $E2E_NODE and $E2E_CLI in its
+// environment, not as arguments (a clone in /tmp/tmp.BgHneitmAA matched).
+const TMUX_ENV = { ...process.env, E2E_NODE: process.execPath, E2E_CLI: cli };
 
 function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', args, { encoding: 'utf8' });
+  const r = spawnSync('tmux', ['-L', SESSION, ...args], { encoding: 'utf8', env: TMUX_ENV });
   if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -56,7 +62,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'msgtop-e2e-'));
   // CI=true makes Ink print only the last frame: clear it for the child.
   tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40',
-    `env -u CI ${process.execPath} ${cli} --interval 0.5 --probes sock --ipc always`);
+    'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --probes sock --ipc always');
   await waitFor('the header', (s) => s.includes('probes sock') && /PID\s+USER\s+COMM/.test(s));
   // stdout to a file, not a socket, so the result line is not socket traffic.
   const out = join(dir, 'gen.json');
@@ -76,7 +82,7 @@ before(async () => {
 after(async () => {
   gen.stdin?.end();
   await new Promise((r) => (gen.exitCode === null ? gen.on('exit', r) : r(null)));
-  spawnSync('tmux', ['kill-session', '-t', SESSION]);
+  spawnSync('tmux', ['-L', SESSION, 'kill-server']);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,7 +129,7 @@ it('Esc returns to the table; q quits and leaves no BPF program', async () => {
   await keys('q');
   // The session ends with its only program.
   const deadline = Date.now() + 10_000;
-  while (spawnSync('tmux', ['has-session', '-t', SESSION]).status === 0) {
+  while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status === 0) {
     assert.ok(Date.now() < deadline, 'msgtop still running after q');
     await new Promise((r) => setTimeout(r, 100));
   }
