@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, msggen, progsLeft } from '../integration/harness.js';
 
+// This process and the tmux server send and receive messages too, so they are
+// in the table, and the filter typed below ("msggen") matches command lines:
+// keep the checkout's path (a clone in /tmp/tmp.BgHneitmAA matched) out of
+// theirs. This process gets a plain title; the server is one of our own (-L),
+// with no "m" in its names, and gets the paths in its environment.
+process.title = 'tui-e2e';
 const SESSION = `tui-e2e-${process.pid}`;
-// The tmux server sends and receives messages too, so it is in the table, and
-// its command line is that of the client that started it. Keep the filter
-// typed below ("msggen") from matching it: a server of our own (-L), no "m"
-// in its names, and the paths passed as $E2E_NODE and $E2E_CLI in its
-// environment, not as arguments (a clone in /tmp/tmp.BgHneitmAA matched).
 const TMUX_ENV = { ...process.env, E2E_NODE: process.execPath, E2E_CLI: cli };
 
 function tmux(...args: string[]): string {
