@@ -801,8 +801,7 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 		op.flags = st->args[4];
 		break;
 	}
-	if (detail_wanted())
-		watched = is_watched(task->tgid);
+	watched = is_watched(task->tgid);
 	if (op.mmsg_vec && ret > 0) {
 		struct size_loop s = {
 			.vec = op.mmsg_vec, .tgid = task->tgid, .dir = sys & 1, .watched = watched,
