@@ -171,6 +171,20 @@ function overheadRows(o: OverheadResult): void {
           quick || bt !== 'bpftrace-syscalls' || !Number.isFinite(q) ? undefined : q <= 0.25,
         );
       }
+      if (o.ratio['floor-sock']) {
+        // What the hooks alone take of that budget, before any program work.
+        const e = ratioSummary(o, 'floor-sock', w.id).median - 1;
+        const b = ratioSummary(o, 'bpftrace-syscalls', w.id).median - 1;
+        row({
+          sec,
+          what: w.label,
+          cond: 'empty programs on msgtop\'s hooks: overhead ÷ bpftrace-syscalls overhead (diagnostic)',
+          value: b > 0 ? f2(Math.max(e, 0) / b) : '–',
+          spread: `(${f3(e + 1)} − 1) ÷ (${f3(b + 1)} − 1), medians`,
+          n: '',
+          target: '',
+        });
+      }
     }
   }
 }
