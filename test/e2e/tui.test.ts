@@ -84,6 +84,8 @@ after(async () => {
   gen.stdin?.end();
   await new Promise((r) => (gen.exitCode === null ? gen.on('exit', r) : r(null)));
   spawnSync('tmux', ['-L', SESSION, 'kill-server']);
+  // tmux leaves the socket file of a server that has exited.
+  rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SESSION), { force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
