@@ -47,7 +47,7 @@ interface NativeEngine {
 const LOAD_ATTEMPTS = 3;
 const NO_RECORDS = Buffer.alloc(0);
 /** BPF run-time accounting adds two clock reads to every BPF program run on
- * the machine (10–20 % on a send/receive loop here), so it is on for a short
+ * the machine (about a tenth more on a send/receive loop here), so it is on for a short
  * window once in this many intervals; the sampler scales the last ns per run
  * by the counts. */
 const STATS_EVERY = 30;
