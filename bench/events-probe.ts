@@ -6,8 +6,8 @@
 // then detaches and exits. Submitted/dropped are the kernel's counters
 // (enum mt_stat RB_EVENTS / RB_DROPS); delivered is what JS got.
 import { createInterface } from 'node:readline';
-import { LiveSource } from '../src/data/live.js';
-import { EVENT_RECORD, MT_STAT } from '../src/data/records.js';
+import { LiveSource } from '../src/data/kernel/live.js';
+import { EVENT_RECORD, MT_STAT } from '../src/data/kernel/records.js';
 
 const source = new LiveSource({ probes: 'sock', ipc: 'off' });
 let delivered = 0;

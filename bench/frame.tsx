@@ -18,7 +18,7 @@ delete process.env['CI']; // Ink renders only the last frame when CI is set
 const { render } = await import('ink-testing-library');
 const { App } = await import('../src/ui/App.js');
 const { makeModel } = await import('../test/fixtures/synthetic.js');
-type Model = import('../src/data/model.js').Model;
+type Model = import('../src/data/model/model.js').Model;
 
 const n = Number(process.argv[2] ?? 10_000);
 const frames = Number(process.argv[3] ?? 20);

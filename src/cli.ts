@@ -5,7 +5,7 @@
 // core. The 1 GiB old-space limit makes V8 collect when the old generation
 // has grown ~1.6× its live size, not 4× as under the default limit: without
 // it, RSS swings up by ~60 MB between full collections at 2,000 processes.
-import { parseOptions, type Options } from './options.js';
+import { parseOptions, type Options } from './cli/options.js';
 import { UserError } from './data/user-error.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -14,17 +14,17 @@ async function main(argv: string[]): Promise<number> {
     throw new UserError('stdout is not a terminal: use --json for machine-readable output', 2);
   }
   // Loaded after the flags are checked so --help and errors stay instant.
-  const { LiveSource } = await import('./data/live.js');
+  const { LiveSource } = await import('./data/kernel/live.js');
   const source = new LiveSource({ probes: opts.probes, ipc: opts.ipc, ringbufBytes: opts.ringbufBytes });
   // BPF links are fds: the kernel detaches them however we exit, but close
   // early so a signal never leaves them attached while Node winds down.
   process.on('exit', () => source.close());
   if (opts.allEvents) source.setGlobalEvents(true);
   if (opts.json) {
-    const { runJson } = await import('./run-json.js');
+    const { runJson } = await import('./cli/run-json.js');
     return runJson(source, opts);
   }
-  const { runTui } = await import('./run-tui.js');
+  const { runTui } = await import('./cli/run-tui.js');
   return runTui(source, opts);
 }
 

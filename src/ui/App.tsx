@@ -3,7 +3,7 @@
 // and requests to the engine go out through Controls only.
 import { Box, Text, useInput, useStdin } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
-import type { Model } from '../data/model.js';
+import type { Model } from '../data/model/model.js';
 import { handleKey, resolveSelection, type Effect, type KeyContext } from './actions.js';
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
 import type { Controls } from './controls.js';

@@ -1,6 +1,6 @@
 // Key handling as a pure function: (state, keystroke, context) -> new state
 // plus the requests to send through Controls. App.tsx applies both.
-import { SYSCALLS } from '../data/model.js';
+import { SYSCALLS } from '../data/model/model.js';
 import { isChar, isNamed, type Stroke } from './keys.js';
 import type { RowList } from './rows.js';
 import { INTERVAL_STEPS_MS, PANES, type ColumnId, type UiState } from './state.js';

@@ -1,7 +1,7 @@
 // Bottom line: the filter being typed, or the keys that matter here.
 import { Text } from 'ink';
 import { memo } from 'react';
-import { escapeControl } from '../data/sanitize.js';
+import { escapeControl } from '../data/model/sanitize.js';
 import type { UiState } from './state.js';
 
 const HINTS: Record<UiState['view'], string> = {

@@ -3,7 +3,7 @@
 // Each line is one <Text> of cells joined by a space. Every cell goes
 // through escapeControl, so a pane cannot forget to.
 import { Text } from 'ink';
-import { escapeControl } from '../data/sanitize.js';
+import { escapeControl } from '../data/model/sanitize.js';
 import { fit } from './fit.js';
 
 export interface GridColumn<T> {

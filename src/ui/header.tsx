@@ -2,8 +2,8 @@
 // counts can be trusted (drops, full maps) and what msgtop itself costs.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { Model } from '../data/model.js';
-import { escapeControl } from '../data/sanitize.js';
+import type { Model } from '../data/model/model.js';
+import { escapeControl } from '../data/model/sanitize.js';
 import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
 import type { UiState } from './state.js';
 import { tint, useTheme } from './theme.js';

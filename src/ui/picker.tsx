@@ -1,6 +1,6 @@
 // "Who calls recvmmsg?": choose a syscall, then the table ranks by it.
 import { Box, Text } from 'ink';
-import { SYSCALLS, type ProcessRow, type SyscallName } from '../data/model.js';
+import { SYSCALLS, type ProcessRow, type SyscallName } from '../data/model/model.js';
 import { cell, fmtCount } from './format.js';
 
 export interface SyscallUse {

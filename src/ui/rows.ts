@@ -4,9 +4,9 @@
 // screen (or for all while grouping or filtering: the fuzzy match runs on
 // the escaped text so highlight indexes line up with what is drawn).
 import fuzzysort from 'fuzzysort';
-import { ZERO } from '../data/counts.js';
-import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model.js';
-import { escapeControl } from '../data/sanitize.js';
+import { ZERO } from '../data/model/counts.js';
+import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model/model.js';
+import { escapeControl } from '../data/model/sanitize.js';
 import type { ColumnId, UiState } from './state.js';
 import { smallest } from './topk.js';
 

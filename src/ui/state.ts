@@ -1,7 +1,7 @@
 // UI state: everything the user changes with keys. Lives in React state
 // inside <App>; the Model stays a prop. Serializable, so the CLI can preset
 // any part of it (--filter/--pid/--comm/--container) via `initial`.
-import type { SyscallName } from '../data/model.js';
+import type { SyscallName } from '../data/model/model.js';
 
 export const PANES = ['summary', 'threads', 'peers', 'sizes', 'history', 'events'] as const;
 export type PaneName = (typeof PANES)[number];

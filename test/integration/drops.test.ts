@@ -4,10 +4,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LiveSource } from '../../src/data/live.js';
-import type { Model } from '../../src/data/model.js';
-import { parseStat } from '../../src/data/registry.js';
-import { Sampler } from '../../src/data/sampler.js';
+import { LiveSource } from '../../src/data/kernel/live.js';
+import type { Model } from '../../src/data/model/model.js';
+import { parseStat } from '../../src/data/proc/registry.js';
+import { Sampler } from '../../src/data/sample/sampler.js';
 import { findProcess, Msgtop, runGen, settle, startGen } from './harness.js';
 
 const N = 50_000;

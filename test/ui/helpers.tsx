@@ -1,7 +1,7 @@
 import './env.js';
 import { render } from 'ink-testing-library';
 import { act } from 'react';
-import type { Model } from '../../src/data/model.js';
+import type { Model } from '../../src/data/model/model.js';
 import { App } from '../../src/ui/App.js';
 import type { Controls } from '../../src/ui/controls.js';
 import type { UiState } from '../../src/ui/state.js';

@@ -2,7 +2,7 @@
 // full sort, ties included, wherever the window or the selection is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProcessRow } from '../../src/data/model.js';
+import type { ProcessRow } from '../../src/data/model/model.js';
 import { rankRows } from '../../src/ui/rows.js';
 import { DEFAULT_STATE, type ColumnId, type UiState } from '../../src/ui/state.js';
 import { smallest } from '../../src/ui/topk.js';

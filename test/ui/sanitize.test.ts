@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeControl, MAX_INPUT } from '../../src/data/sanitize.js';
+import { escapeControl, MAX_INPUT } from '../../src/data/model/sanitize.js';
 
 test('escapes ESC sequences so they become printable text', () => {
   assert.equal(escapeControl('\x1b]0;pwned\x07'), '\\x1b]0;pwned\\x07');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventLog, monoToEpochOffsetNs } from '../../src/data/eventlog.js';
+import { EventLog, monoToEpochOffsetNs } from '../../src/data/sample/eventlog.js';
 import { event, type EventSpec } from './build.js';
 
 const batch = (specs: EventSpec[]) => Buffer.concat(specs.map(event));

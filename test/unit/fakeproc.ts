@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Registry } from '../../src/data/registry.js';
+import { Registry } from '../../src/data/proc/registry.js';
 
 export interface FakeProcSpec {
   comm: string;

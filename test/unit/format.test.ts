@@ -1,10 +1,10 @@
 // errno names, flag words and peer strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errnoName } from '../../src/data/errno.js';
-import { flagsText } from '../../src/data/flags.js';
-import { formatPeer, unixPath } from '../../src/data/peer.js';
-import { decodePeer, MT_FAM_SYSVMSG } from '../../src/data/records.js';
+import { errnoName } from '../../src/data/sample/errno.js';
+import { flagsText } from '../../src/data/sample/flags.js';
+import { formatPeer, unixPath } from '../../src/data/sample/peer.js';
+import { decodePeer, MT_FAM_SYSVMSG } from '../../src/data/kernel/records.js';
 import { peer, type PeerSpec } from './build.js';
 
 const fmt = (p: PeerSpec) => formatPeer(decodePeer(peer(p), 0));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonLine } from '../../src/data/json.js';
-import type { Counts, Model, ProcessRow, Stat } from '../../src/data/model.js';
+import { jsonLine } from '../../src/cli/json.js';
+import type { Counts, Model, ProcessRow, Stat } from '../../src/data/model/model.js';
 
 const c = (calls: number, messages = calls, bytes = 0, errors = 0): Counts => ({ calls, messages, bytes, errors });
 const st = (total: Counts): Stat => ({ total, rate: c(0) });

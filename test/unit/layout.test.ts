@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as R from '../../src/data/records.js';
-import { SYSCALLS } from '../../src/data/model.js';
+import * as R from '../../src/data/kernel/records.js';
+import { SYSCALLS } from '../../src/data/model/model.js';
 
 // dist/test/unit/ → repo root
 const header = fileURLToPath(new URL('../../../bpf/msgtop.h', import.meta.url));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as R from '../../src/data/records.js';
+import * as R from '../../src/data/kernel/records.js';
 import { counter, errnoRec, event, peerRec, procRec, sizeRec, threadRec } from './build.js';
 
 /** Copies of what decodeCounters visits (it reuses one record). */

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cgroupV2Path, containerId } from '../../src/data/container.js';
-import { parseStat, Registry, startTicks } from '../../src/data/registry.js';
+import { cgroupV2Path, containerId } from '../../src/data/proc/container.js';
+import { parseStat, Registry, startTicks } from '../../src/data/proc/registry.js';
 import { fakeProc, NS } from './fakeproc.js';
 
 const HEX = 'a1b2c3d4e5f6'.padEnd(64, '0');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventLog } from '../../src/data/eventlog.js';
-import type { ProcessRow } from '../../src/data/model.js';
-import { Sampler, type SamplerOptions } from '../../src/data/sampler.js';
-import type { RawSnapshot, Source } from '../../src/data/source.js';
+import { EventLog } from '../../src/data/sample/eventlog.js';
+import type { ProcessRow } from '../../src/data/model/model.js';
+import { Sampler, type SamplerOptions } from '../../src/data/sample/sampler.js';
+import type { RawSnapshot, Source } from '../../src/data/kernel/source.js';
 import { counter, errnoRec, event, peerRec, procRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
 import { fakeProc, NS } from './fakeproc.js';
 

@@ -1,7 +1,7 @@
 // Drill-down into one process: title, pane tabs, and the chosen pane.
 import { Box, Text } from 'ink';
-import type { Detail, ProcessRow } from '../../data/model.js';
-import { escapeControl } from '../../data/sanitize.js';
+import type { Detail, ProcessRow } from '../../data/model/model.js';
+import { escapeControl } from '../../data/model/sanitize.js';
 import { PANES, type PaneName } from '../state.js';
 import { Events, eventWindow } from './events.js';
 import { History } from './history.js';

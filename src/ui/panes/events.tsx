@@ -1,7 +1,7 @@
 // Live tail of individual calls, newest at the bottom. Used for one
 // process (Events pane) and for all processes (global events view).
 import { Box, Text } from 'ink';
-import type { EventRow } from '../../data/model.js';
+import type { EventRow } from '../../data/model/model.js';
 import { fmtClock } from '../format.js';
 import { Grid, type GridColumn } from '../grid.js';
 

@@ -1,5 +1,5 @@
 // Who the process talks to: one line per socket/queue endpoint pair.
-import type { PeerRow } from '../../data/model.js';
+import type { PeerRow } from '../../data/model/model.js';
 import { fmtBytes, fmtCount } from '../format.js';
 import { Grid, type GridColumn } from '../grid.js';
 import type { PaneProps } from './types.js';

@@ -1,7 +1,7 @@
 // Message size distribution, send and receive side by side, one line per
 // log2 bucket between the smallest and largest bucket in use.
 import { Box, Text } from 'ink';
-import type { SizeHistogram } from '../../data/model.js';
+import type { SizeHistogram } from '../../data/model/model.js';
 import { bucketLabel, cell, fmtCount } from '../format.js';
 import { tint, useTheme } from '../theme.js';
 import type { PaneProps } from './types.js';

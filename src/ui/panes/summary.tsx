@@ -1,7 +1,7 @@
 // Per-syscall counts of one process, rates and totals side by side, and
 // its errors by errno name. Needs only the process row, not the detail.
 import { Box, Text } from 'ink';
-import { SYSCALLS, type Counts, type ErrnoCount, type Stat, type SyscallName } from '../../data/model.js';
+import { SYSCALLS, type Counts, type ErrnoCount, type Stat, type SyscallName } from '../../data/model/model.js';
 import { fmtBytes, fmtCount } from '../format.js';
 import { Grid, type GridColumn } from '../grid.js';
 import type { PaneProps } from './types.js';

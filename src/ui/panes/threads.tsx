@@ -1,5 +1,5 @@
 // Per-thread message counts of the drilled-into process.
-import type { ThreadRow } from '../../data/model.js';
+import type { ThreadRow } from '../../data/model/model.js';
 import { fmtBytes, fmtCount } from '../format.js';
 import { Grid, type GridColumn } from '../grid.js';
 import type { PaneProps } from './types.js';

@@ -1,4 +1,4 @@
-import type { Detail, ProcessRow } from '../../data/model.js';
+import type { Detail, ProcessRow } from '../../data/model/model.js';
 
 export interface PaneProps {
   row: ProcessRow;

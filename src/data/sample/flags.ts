@@ -2,7 +2,7 @@
 // include/linux/socket.h (MSG_*) and uapi linux/ipc.h, linux/msg.h (SysV);
 // no Node or npm table exists for these. A few kernel-internal bits are
 // named too, since a socket tracepoint sees flags the kernel has added.
-import type { SyscallName } from './model.js';
+import type { SyscallName } from '../model/model.js';
 
 type Table = readonly (readonly [number, string])[];
 

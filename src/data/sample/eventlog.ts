@@ -1,12 +1,12 @@
 // Bounded logs of recent events: one for all processes, one for the watched
 // process. Records are copied raw on arrival (events can come at 100k/s) and
 // decoded only when a view asks, at most once each.
-import type { EventRow } from './model.js';
-import { decodeEvent, EVENT_RECORD, eventTgid, LAYOUT, sysName } from './records.js';
+import type { EventRow } from '../model/model.js';
+import { decodeEvent, EVENT_RECORD, eventTgid, LAYOUT, sysName } from '../kernel/records.js';
 import { errnoName } from './errno.js';
 import { flagsText } from './flags.js';
 import { formatPeer } from './peer.js';
-import { escapeControl } from './sanitize.js';
+import { escapeControl } from '../model/sanitize.js';
 
 export interface EventLogOptions {
   globalMax?: number;

@@ -1,7 +1,7 @@
 // `msgtop --json`: one line per interval. Keys are built in a fixed order so
 // successive lines diff cleanly; counts are cumulative since attach.
-import { isZero } from './counts.js';
-import { SYSCALLS, type Counts, type Model, type ProcessRow } from './model.js';
+import { isZero } from '../data/model/counts.js';
+import { SYSCALLS, type Counts, type Model, type ProcessRow } from '../data/model/model.js';
 
 function syscalls(p: ProcessRow): Record<string, Counts> {
   const out: Record<string, Counts> = {};

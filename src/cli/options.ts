@@ -1,8 +1,8 @@
 // Command-line flags: meow parses, this file validates and names them.
 import meow from 'meow';
-import type { IpcMode } from './data/model.js';
-import type { ProbeChoice } from './data/live.js';
-import { UserError } from './data/user-error.js';
+import type { IpcMode } from '../data/model/model.js';
+import type { ProbeChoice } from '../data/kernel/live.js';
+import { UserError } from '../data/user-error.js';
 
 const help = `
   Usage

@@ -1,8 +1,8 @@
 // `msgtop --json`: one JSON object per interval on stdout.
-import { jsonLine } from './data/json.js';
-import type { Model } from './data/model.js';
-import { Sampler } from './data/sampler.js';
-import type { Source } from './data/source.js';
+import { jsonLine } from './json.js';
+import type { Model } from '../data/model/model.js';
+import { Sampler } from '../data/sample/sampler.js';
+import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
 import { presetMatches } from './preset.js';
 

@@ -1,6 +1,6 @@
 // The seam between where counts come from (the live kernel via the addon,
 // later a recorded replay) and the sampler that turns them into Models.
-import type { IpcMode, ProbeMode } from './model.js';
+import type { IpcMode, ProbeMode } from '../model/model.js';
 
 /** One read of every kernel map; buffers hold the records of bpf/msgtop.h. */
 export interface RawSnapshot {

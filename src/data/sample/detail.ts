@@ -2,14 +2,14 @@
 // from the kernel's detail maps (which hold only the watched tgid), plus its
 // events. Totals are the kernel's (counted since the watch began); rates
 // come from the change since the previous read.
-import { isSend, type Counts, type Detail, type PeerRow, type Stat, type ThreadRow } from './model.js';
-import { addTo, delta, delta1, perSec, zero } from './counts.js';
+import { isSend, type Counts, type Detail, type PeerRow, type Stat, type ThreadRow } from '../model/model.js';
+import { addTo, delta, delta1, perSec, zero } from '../model/counts.js';
 import type { EventLog } from './eventlog.js';
 import { formatPeer } from './peer.js';
-import { decodePeers, decodeSizes, decodeThreadNames, decodeThreads, MT_SIZE_BUCKETS, sysName } from './records.js';
-import { escapeControl } from './sanitize.js';
-import type { Registry } from './registry.js';
-import type { RawSnapshot } from './source.js';
+import { decodePeers, decodeSizes, decodeThreadNames, decodeThreads, MT_SIZE_BUCKETS, sysName } from '../kernel/records.js';
+import { escapeControl } from '../model/sanitize.js';
+import type { Registry } from '../proc/registry.js';
+import type { RawSnapshot } from '../kernel/source.js';
 
 interface Side {
   messages: number;

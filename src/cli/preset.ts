@@ -1,5 +1,5 @@
 // --pid / --comm / --container: filters given at start, shared by sinks.
-import type { ProcessRow } from './data/model.js';
+import type { ProcessRow } from '../data/model/model.js';
 import type { Options } from './options.js';
 
 export function presetMatches(opts: Pick<Options, 'pids' | 'comm' | 'container'>): (p: ProcessRow) => boolean {

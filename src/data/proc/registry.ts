@@ -4,8 +4,8 @@
 // belongs to a newer process has exited; it keeps its last known info.
 import { existsSync, readFileSync } from 'node:fs';
 import { cgroupV2Path, containerId } from './container.js';
-import type { ProcessRow } from './model.js';
-import { escapeControl } from './sanitize.js';
+import type { ProcessRow } from '../model/model.js';
+import { escapeControl } from '../model/sanitize.js';
 
 /** What /proc (or the kernel) tells about a process: a ProcessRow's identity part. */
 export type ProcInfo = Pick<

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IpcMode, ProbeMode } from './model.js';
+import type { IpcMode, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
-import { UserError } from './user-error.js';
+import { UserError } from '../user-error.js';
 
 export type ProbeChoice = 'auto' | ProbeMode;
 

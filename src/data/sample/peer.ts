@@ -1,7 +1,7 @@
 // struct mt_peer → the strings a PeerRow or EventRow shows.
 import ipaddr from 'ipaddr.js';
-import { MT_FAM_SYSVMSG, type RawPeer } from './records.js';
-import { escapeControl } from './sanitize.js';
+import { MT_FAM_SYSVMSG, type RawPeer } from '../kernel/records.js';
+import { escapeControl } from '../model/sanitize.js';
 
 export interface PeerText {
   family: string;

@@ -6,14 +6,14 @@
 // Models are immutable and share what did not change: a process that did
 // nothing this interval is the same ProcessRow object as in the last Model.
 import { hostname, release } from 'node:os';
-import { isSend, SYSCALLS, type Counts, type ErrnoCount, type Health, type Model, type ProcessRow, type Stat } from './model.js';
-import { addTo, delta, delta1, isZero, perSec, sameCounts, sum, ZERO, zero } from './counts.js';
+import { isSend, SYSCALLS, type Counts, type ErrnoCount, type Health, type Model, type ProcessRow, type Stat } from '../model/model.js';
+import { addTo, delta, delta1, isZero, perSec, sameCounts, sum, ZERO, zero } from '../model/counts.js';
 import { DetailTracker } from './detail.js';
 import { errnoName } from './errno.js';
 import { EventLog } from './eventlog.js';
-import { decodeCounters, decodeErrnos, decodeProcs, EVENT_RECORD, MT_STAT, sysName } from './records.js';
-import { Registry, startTicks, type KernelProc, type ProcInfo } from './registry.js';
-import type { RawSnapshot, Source } from './source.js';
+import { decodeCounters, decodeErrnos, decodeProcs, EVENT_RECORD, MT_STAT, sysName } from '../kernel/records.js';
+import { Registry, startTicks, type KernelProc, type ProcInfo } from '../proc/registry.js';
+import type { RawSnapshot, Source } from '../kernel/source.js';
 
 export interface SamplerOptions {
   registry?: Registry;

@@ -1,14 +1,14 @@
 // The live table: samples the source every interval and re-renders <App>.
 import { render } from 'ink';
-import type { Model } from './data/model.js';
-import { Sampler } from './data/sampler.js';
-import type { Source } from './data/source.js';
+import type { Model } from '../data/model/model.js';
+import { Sampler } from '../data/sample/sampler.js';
+import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
 import { presetMatches } from './preset.js';
-import { App } from './ui/App.js';
-import { SPARK_WIDTH } from './ui/columns.js';
-import type { Controls } from './ui/controls.js';
-import type { UiState } from './ui/state.js';
+import { App } from '../ui/App.js';
+import { SPARK_WIDTH } from '../ui/columns.js';
+import type { Controls } from '../ui/controls.js';
+import type { UiState } from '../ui/state.js';
 
 /** First refresh comes quickly so rates show without waiting a full interval. */
 const FIRST_REFRESH_MS = 250;

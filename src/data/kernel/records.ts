@@ -3,7 +3,7 @@
 // us whole records, key then value, with per-CPU values already summed.
 // test/unit/layout.test.ts compiles the header and checks every number here.
 
-import { SYSCALLS, type Counts, type SyscallName } from './model.js';
+import { SYSCALLS, type Counts, type SyscallName } from '../model/model.js';
 
 export const MT_COMM_LEN = 16;
 export const MT_PATH_LEN = 108;
