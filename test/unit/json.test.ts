@@ -18,6 +18,7 @@ function proc(pid: number, startTicks: number, over: Partial<ProcessRow> = {}): 
     container: null,
     cgroup: '/',
     exitedAt: null,
+    folded: 0,
     send: st(c(0)),
     recv: st(c(0)),
     syscalls: {},

@@ -1,6 +1,5 @@
-// The one Model every sink reads: the TUI, --json and (later) batch and
-// Prometheus output. Sources (live kernel, replay) produce it; views never
-// do I/O, they only render a Model.
+// The one Model every sink reads (the TUI, --json). The sampler produces
+// it from a Source; views never do I/O, they only render a Model.
 
 export const SYSCALLS = [
   'sendmsg',
@@ -63,8 +62,13 @@ export interface ProcessRow {
   container: string | null;
   /** cgroup v2 path, e.g. "/system.slice/dnsmasq.service". */
   cgroup: string;
-  /** Epoch ms when the process was seen gone; null while alive. */
+  /** Epoch ms when the process was seen gone; null while alive. For a
+   * folded row, the newest exit among the processes folded into it. */
   exitedAt: number | null;
+  /** 0 for one process. N > 0: this row is N exited processes with this
+   * comm and container, folded together after they lingered; pid and
+   * startTicks are then 0 and the totals are their sums. */
+  folded: number;
   send: Stat;
   recv: Stat;
   syscalls: Partial<Record<SyscallName, Stat>>;

@@ -346,6 +346,7 @@ export class Sampler {
       container: info.container,
       cgroup: info.cgroup,
       exitedAt: info.exitedAt,
+      folded: 0,
       send: sendStat,
       recv: recvStat,
       syscalls,
