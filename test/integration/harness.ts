@@ -21,6 +21,8 @@ export interface JsonProcess {
   pid: number;
   comm: string;
   exited: boolean;
+  /** Exited processes folded into this row (0: one process). */
+  folded: number;
   syscalls: Record<string, Counts>;
   errnos: Record<string, Record<string, number>>;
 }
@@ -31,6 +33,7 @@ export interface JsonLine {
   probes: string;
   ipc: { mode: string; tracing: boolean };
   drops: Record<string, number>;
+  maps: Record<'counters' | 'procs' | 'errnos', { used: number; max: number }>;
   events?: { submitted: number; delivered: number };
   processes: JsonProcess[];
 }
@@ -127,7 +130,7 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
   }
 }
 
-const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs)/;
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs|proc_exit)/;
 
 function loadedProgs(): { id: number; name: string }[] {
   const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
