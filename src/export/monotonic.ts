@@ -36,6 +36,12 @@ export class Monotonic {
     return v;
   }
 
+  /** The series under `prefix` now count a new process: the next value
+   * exposed adds to the last one instead of being compared with it. */
+  restart(prefix: string): void {
+    for (const [k, m] of this.marks) if (k.startsWith(prefix)) m.offset = m.last;
+  }
+
   /** Forgets series not exposed since `before`, whose key starts with `prefix`. */
   forget(prefix: string, before: number): void {
     for (const [k, m] of this.marks) if (m.seen < before && k.startsWith(prefix)) this.marks.delete(k);

@@ -83,6 +83,8 @@ export class TrafficSeries {
   private readonly otherSyscalls = new Set<SyscallName>();
   private readonly otherErrSyscalls = new Set<SyscallName>();
   private lastForget = 0;
+  /** Which process (ProcessRow key) a pid label last stood for. */
+  private readonly pidOwners = new Map<string, { key: string; seen: number }>();
 
   constructor(private readonly opts: TrafficOptions) {}
 
@@ -106,7 +108,7 @@ export class TrafficSeries {
 
     // Own series: every admitted cell, present in these rows or not.
     for (const [key, labels] of this.cells) this.emitCounts(out, 'g', key, labels, cells.get(key)?.counts ?? ZERO_COUNTS, now);
-    for (const [key, labels] of this.errCells) this.emitOne(out.errors, `ge${SEP}${key}`, labels, errs.get(key)?.count ?? 0, now);
+    for (const [key, labels] of this.errCells) this.emitOne(out.errors, `g${SEP}${key}${SEP}e`, labels, errs.get(key)?.count ?? 0, now);
 
     // The rest, per syscall, into the other group.
     const other = new Map<SyscallName, Counts>();
@@ -135,13 +137,14 @@ export class TrafficSeries {
       this.emitCounts(out, 'o', s, countsLabels(s, OTHER, OTHER), other.get(s) ?? ZERO_COUNTS, now);
     }
     for (const s of this.otherErrSyscalls) {
-      this.emitOne(out.errors, `oe${SEP}${s}`, { ...countsLabels(s, OTHER, OTHER), errno: OTHER }, otherErr.get(s) ?? 0, now);
+      this.emitOne(out.errors, `o${SEP}${s}${SEP}e`, { ...countsLabels(s, OTHER, OTHER), errno: OTHER }, otherErr.get(s) ?? 0, now);
     }
 
     const used = this.groupSeries + this.otherSyscalls.size * 3 + this.otherErrSyscalls.size;
     this.processes(out, rows, this.opts.maxSeries - used, now);
     if (now - this.lastForget >= 60_000) {
       this.guard.forget('p', now - PROCESS_MARK_MS);
+      for (const [pid, o] of this.pidOwners) if (o.seen < now - PROCESS_MARK_MS) this.pidOwners.delete(pid);
       this.lastForget = now;
     }
     return out;
@@ -176,6 +179,10 @@ export class TrafficSeries {
       const comm = escapeControl(r.comm);
       const container = r.container ?? '';
       const pid = String(r.pid);
+      // A reused pid: the series go on from the last process's totals.
+      const owner = this.pidOwners.get(pid);
+      if (owner && owner.key !== r.key) this.guard.restart(`p${SEP}${pid}${SEP}`);
+      this.pidOwners.set(pid, { key: r.key, seen: now });
       for (const name of names) {
         const key = `${pid}${SEP}${name}${SEP}${comm}${SEP}${container}`;
         const labels = { pid, ...countsLabels(name, comm, container) };
@@ -184,7 +191,7 @@ export class TrafficSeries {
       for (const [k, n] of errnos) {
         const [name, errno] = k.split(SEP) as [SyscallName, string];
         const labels = { pid, ...countsLabels(name, comm, container), errno };
-        this.emitOne(out.process.errors, `pe${SEP}${pid}${SEP}${k}${SEP}${comm}${SEP}${container}`, labels, n, now);
+        this.emitOne(out.process.errors, `p${SEP}${pid}${SEP}${k}${SEP}${comm}${SEP}${container}${SEP}e`, labels, n, now);
       }
     }
   }
@@ -199,9 +206,9 @@ export class TrafficSeries {
     c: Counts,
     now: number,
   ): void {
-    this.emitOne(into.messages, `${scope}m${SEP}${key}`, labels, c.messages, now);
-    this.emitOne(into.bytes, `${scope}b${SEP}${key}`, labels, c.bytes, now);
-    this.emitOne(into.calls, `${scope}c${SEP}${key}`, labels, c.calls, now);
+    this.emitOne(into.messages, `${scope}${SEP}${key}${SEP}m`, labels, c.messages, now);
+    this.emitOne(into.bytes, `${scope}${SEP}${key}${SEP}b`, labels, c.bytes, now);
+    this.emitOne(into.calls, `${scope}${SEP}${key}${SEP}c`, labels, c.calls, now);
   }
 
   private emitOne(into: Series[], key: string, labels: Labels, value: number, now: number): void {
