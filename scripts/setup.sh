@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # (Debian's static libbpf.a is not -fPIC); bpftool generates the skeleton.
 packages=(clang libbpf-dev bpftool make g++ python3)
 if [[ "${1:-}" == "--test" ]]; then
-	# prometheus (with promtool) scrapes `msgtop --prometheus` in the tests.
-	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps prometheus)
+	# prometheus (with promtool) scrapes `msgtop --prometheus` in the tests;
+	# iproute2 gives ss, to see where it listens.
+	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps prometheus iproute2)
 fi
 
 missing=()
