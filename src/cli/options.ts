@@ -37,7 +37,12 @@ const help = `
                         drilled into
     --ringbuf-kb N      event ring buffer size in KiB, a power of two >= 4
                         (default 4096)
-    --linger SECONDS    keep exited processes in the table this long (default 60)
+    --linger SECONDS    an exited process keeps its own row this long, then folds
+                        into one row per command name and container (default 60)
+    --max-exited N      exited processes kept as their own rows at most; the
+                        oldest fold first (default 1000)
+    --max-procs N       processes counted at once: sizes the kernel maps (default
+                        16384; exited processes leave them within 0.1 s)
     --top K             --prometheus: per-process series (pid label) for the
                         K most active processes (default 10; 0 for none)
     --max-series N      --prometheus: cap on traffic series; the rest are
@@ -64,6 +69,8 @@ export interface Options {
   allEvents: boolean;
   ringbufBytes: number;
   lingerMs: number;
+  maxExited: number;
+  maxProcs: number;
   prometheus: ListenAddress | null;
   top: number;
   maxSeries: number;
@@ -101,6 +108,8 @@ export function parseOptions(argv: string[]): Options {
       allEvents: { type: 'boolean', default: false },
       ringbufKb: { type: 'number' },
       linger: { type: 'number' },
+      maxExited: { type: 'number' },
+      maxProcs: { type: 'number' },
       prometheus: { type: 'string' },
       top: { type: 'number' },
       maxSeries: { type: 'number' },
@@ -130,6 +139,8 @@ export function parseOptions(argv: string[]): Options {
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
+    maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 1000),
+    maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
     prometheus,
     top: Math.floor(number('top', f.top, 0, 1000) ?? 10),
     // The other group alone may need 56 series.

@@ -15,7 +15,7 @@ import type { Options } from './options.js';
 import { presetMatches } from './preset.js';
 
 export async function runPrometheus(source: Source, opts: Options & { prometheus: ListenAddress }): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs });
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
   let latest: Model | null = sampler.sample();
   const registry = createRegistry({
     topK: opts.top,

@@ -97,6 +97,13 @@ export function createRegistry(opts: MetricsOptions): Registry {
   counter('msgtop_bpf_missed_runs_total', 'BPF program runs the kernel skipped (already active on that CPU): messages not counted.', [], (_, m) =>
     one(h(m).progMissed),
   );
+  counter('msgtop_exit_notices_lost_total', 'Process exits the kernel could not report: those processes leave the maps late, still counted.', [], (_, m) =>
+    one(h(m).exitLost),
+  );
+  const maps = (m: Model, k: 'used' | 'max'): Series[] =>
+    m.maps ? (['counters', 'procs', 'errnos'] as const).map((map) => ({ labels: { map }, value: m.maps![map][k] })) : [];
+  gauge('msgtop_map_entries', 'Entries in use in the kernel maps that bound how many processes are counted at once.', ['map'], (_, m) => maps(m, 'used'));
+  gauge('msgtop_map_capacity_entries', 'Capacity of those kernel maps (--max-procs).', ['map'], (_, m) => maps(m, 'max'));
   gauge('msgtop_bpf_cpu_ratio', 'Estimated CPU time of msgtop\'s BPF programs per second of wall time, over the last interval (1 = one core).', [], (_, m) =>
     one(m.cost.bpfNsPerSec / 1e9),
   );
