@@ -88,9 +88,9 @@ export interface GenResult {
   outBytes: number;
 }
 
-/** Runs msggen to completion (pinned to one CPU if `cpu` is given) and returns its result lines (one per worker). */
-export function runGen(args: string[], cpu?: number): GenResult[] {
-  const argv = cpu === undefined ? [msggen, ...args] : ['taskset', '-c', String(cpu), msggen, ...args];
+/** Runs msggen (or a copy of it under another name) to completion, pinned to one CPU if `cpu` is given, and returns its result lines (one per worker). */
+export function runGen(args: string[], cpu?: number, bin = msggen): GenResult[] {
+  const argv = cpu === undefined ? [bin, ...args] : ['taskset', '-c', String(cpu), bin, ...args];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`msggen ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout
