@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { runEventProbe, runMsgtopEvents, type MsgtopEventsResult, type ProbeResult } from './events.js';
 import { runExact, type ExactResult } from './exact.js';
 import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
-import { ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
+import { notStarted, ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
 import { conditions } from './tracers.js';
 import {
   frameTime,
@@ -407,6 +407,9 @@ async function main(): Promise<number> {
   cpuRows(idle, busy);
   frameRows(frames);
   startupRows(js, tui);
+
+  // A condition left out is a measurement that did not happen.
+  problems.push(...notStarted);
 
   // Nothing of ours may stay loaded.
   await new Promise((r) => setTimeout(r, 500));
