@@ -4,7 +4,6 @@ import type { Model } from '../data/model/model.js';
 import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
-import { presetMatches } from './preset.js';
 import { App } from '../ui/App.js';
 import { SPARK_WIDTH } from '../ui/columns.js';
 import type { Controls } from '../ui/controls.js';
@@ -30,20 +29,20 @@ function leaveAltScreen(): void {
   process.stdout.write(ALT_SCREEN_OFF);
 }
 
+/** The flags that are UI state: the filters start as the user's own, shown
+ * on screen and cleared by Esc, never applied behind the table's back. */
+export function initialUi(opts: Options): Partial<UiState> {
+  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container };
+}
+
 export function runTui(source: Source, opts: Options): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, rowHistoryLen: SPARK_WIDTH });
-  const keep = presetMatches(opts);
-  const initial: Partial<UiState> = {
-    filter: opts.filter ?? '',
-    pid: opts.pids.length === 1 ? opts.pids[0]! : null,
-    comm: opts.comm,
-    container: opts.container,
-  };
+  const initial = initialUi(opts);
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
   const sample = (): Model => {
     const m = sampler.sample();
-    return { ...m, intervalMs, processes: m.processes.filter(keep) };
+    return { ...m, intervalMs };
   };
 
   return new Promise((resolve) => {

@@ -115,7 +115,7 @@ export function App(props: AppProps) {
   // Ranked once per model and ranking state: moving the selection reuses it.
   const ranking = useMemo(
     () => rankRows(shown.processes, ui, sortBy),
-    [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
+    [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pids, ui.comm, ui.container, ui.syscall],
   );
   const selected = resolveSelection(ranking, ui);
   // Only the rows on screen are built and go to <Table>.

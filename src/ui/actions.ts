@@ -1,5 +1,6 @@
 // Key handling as a pure function: (state, keystroke, context) -> new state
 // plus the requests to send through Controls. App.tsx applies both.
+import { NO_FILTER } from '../data/model/filter.js';
 import { SYSCALLS } from '../data/model/model.js';
 import { isChar, isNamed, type Stroke } from './keys.js';
 import type { RowList } from './rows.js';
@@ -128,7 +129,7 @@ function processesKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
   if (isNamed(k, 'escape')) {
     // Peel one layer: the syscall ranking first, then filters.
     if (s.syscall !== null) return { state: { ...s, syscall: null }, effects: [] };
-    return { state: { ...s, filter: '', pid: null, comm: null, container: null }, effects: [] };
+    return { state: { ...s, filter: '', ...NO_FILTER }, effects: [] };
   }
   return null;
 }

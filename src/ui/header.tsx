@@ -15,7 +15,7 @@ export function headerTags(ui: UiState): string[] {
   if (ui.totals) tags.push('TOTALS');
   if (ui.groupByContainer) tags.push('by container');
   if (ui.syscall !== null) tags.push(`syscall ${ui.syscall}`);
-  if (ui.pid !== null) tags.push(`pid=${ui.pid}`);
+  if (ui.pids.length > 0) tags.push(`pid=${ui.pids.join(',')}`);
   if (ui.comm !== null) tags.push(`comm=${escapeControl(ui.comm)}`);
   if (ui.container !== null) tags.push(`container=${escapeControl(ui.container)}`);
   if (ui.filter !== '') tags.push(`filter /${escapeControl(ui.filter)}`);

@@ -5,6 +5,7 @@
 // the escaped text so highlight indexes line up with what is drawn).
 import fuzzysort from 'fuzzysort';
 import { ZERO } from '../data/model/counts.js';
+import { filterProcesses, HOST } from '../data/model/filter.js';
 import { type Counts, type ProcessRow, type Stat, type SyscallName } from '../data/model/model.js';
 import { escapeControl } from '../data/model/sanitize.js';
 import type { ColumnId, UiState } from './state.js';
@@ -34,8 +35,6 @@ export interface TableRow {
   cmdHits: readonly number[];
 }
 
-/** Label for processes outside any container. */
-export const HOST = 'host';
 
 function pick(stat: Stat | undefined, totals: boolean): Counts {
   if (!stat) return ZERO;
@@ -163,19 +162,10 @@ function groupByContainer(processes: readonly ProcessRow[], ui: UiState): TableR
   return [...groups.values()];
 }
 
-function matchesPresets(p: ProcessRow, ui: UiState): boolean {
-  if (ui.pid !== null && p.pid !== ui.pid) return false;
-  // Substring, like the CLI's --comm (src/preset.ts).
-  if (ui.comm !== null && !p.comm.includes(ui.comm)) return false;
-  if (ui.container !== null) {
-    if (ui.container === HOST) return p.container === null;
-    if (p.container === null || !p.container.startsWith(ui.container)) return false;
-  }
-  if (ui.syscall !== null) {
-    const st = p.syscalls[ui.syscall];
-    if (!st || st.total.calls + st.total.errors === 0) return false;
-  }
-  return true;
+/** The per-syscall view shows only processes that made that syscall. */
+function usesSyscall(p: ProcessRow, syscall: SyscallName): boolean {
+  const st = p.syscalls[syscall];
+  return st !== undefined && st.total.calls + st.total.errors > 0;
 }
 
 const FILTER_KEYS = [
@@ -290,17 +280,15 @@ function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId)
   };
 }
 
-function hasPresets(ui: UiState): boolean {
-  return ui.pid !== null || ui.comm !== null || ui.container !== null || ui.syscall !== null;
-}
-
 /**
  * Rows in display order. While the filter line is open, the best fuzzy
  * matches rank first so typing finds the process; afterwards the sort
  * column rules again.
  */
 export function rankRows(processes: readonly ProcessRow[], ui: UiState, sortBy: ColumnId): Ranking {
-  const shown = hasPresets(ui) ? processes.filter((p) => matchesPresets(p, ui)) : processes;
+  const syscall = ui.syscall;
+  const filtered = filterProcesses(ui, processes);
+  const shown = syscall === null ? filtered : filtered.filter((p) => usesSyscall(p, syscall));
   const query = ui.filter.trim();
   if (!ui.groupByContainer && query === '') return rankProcesses(shown, ui, sortBy);
   let rows = ui.groupByContainer ? groupByContainer(shown, ui) : shown.map((p) => toRow(p, ui));

@@ -1,6 +1,7 @@
 // UI state: everything the user changes with keys. Lives in React state
 // inside <App>; the Model stays a prop. Serializable, so the CLI can preset
 // any part of it (--filter/--pid/--comm/--container) via `initial`.
+import type { ProcessFilter } from '../data/model/filter.js';
 import type { SyscallName } from '../data/model/model.js';
 
 export const PANES = ['summary', 'threads', 'peers', 'sizes', 'history', 'events'] as const;
@@ -31,7 +32,9 @@ export type View =
   | 'events' // global events pane
   | 'pick-syscall'; // choosing a syscall for the per-syscall ranking
 
-export interface UiState {
+/** The process filter (pids, comm, container) is UI state too: shown in
+ * the header, cleared by Esc, preset from --pid/--comm/--container. */
+export interface UiState extends ProcessFilter {
   view: View;
   pane: PaneName;
   /** Selection follows this process key when the ranking changes. */
@@ -53,12 +56,6 @@ export interface UiState {
   filter: string;
   /** The filter line is open and receives typed keys. */
   filterEditing: boolean;
-  /** Presets, e.g. from --pid / --comm / --container. */
-  pid: number | null;
-  /** Substring of comm. */
-  comm: string | null;
-  /** Container id prefix, or "host" for processes outside containers. */
-  container: string | null;
   /** Per-syscall ranking: "who calls recvmmsg?". */
   syscall: SyscallName | null;
   /** Cursor in the syscall picker. */
@@ -83,7 +80,7 @@ export const DEFAULT_STATE: UiState = {
   groupByContainer: false,
   filter: '',
   filterEditing: false,
-  pid: null,
+  pids: [],
   comm: null,
   container: null,
   syscall: null,

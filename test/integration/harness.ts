@@ -20,6 +20,7 @@ export interface Counts {
 export interface JsonProcess {
   pid: number;
   comm: string;
+  container: string | null;
   exited: boolean;
   syscalls: Record<string, Counts>;
   errnos: Record<string, Record<string, number>>;

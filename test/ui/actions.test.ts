@@ -76,10 +76,10 @@ test('pasted control bytes never enter the filter text', () => {
 });
 
 test('Esc in the table peels the syscall view, then the filters', () => {
-  const s: UiState = { ...DEFAULT_STATE, syscall: 'recvmmsg', filter: 'x', pid: 3 };
+  const s: UiState = { ...DEFAULT_STATE, syscall: 'recvmmsg', filter: 'x', pids: [3], comm: 'ng', container: 'host' };
   const once = press(s, { name: 'escape' }).s;
   assert.equal(once.syscall, null);
   assert.equal(once.filter, 'x');
   const twice = press(once, { name: 'escape' }).s;
-  assert.deepEqual([twice.filter, twice.pid], ['', null]);
+  assert.deepEqual([twice.filter, twice.pids, twice.comm, twice.container], ['', [], null, null]);
 });
