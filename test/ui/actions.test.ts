@@ -4,6 +4,7 @@ import { handleKey, resolveSelection, type KeyContext } from '../../src/ui/actio
 import { listOf } from '../../src/ui/rows.js';
 import { DEFAULT_STATE, type UiState } from '../../src/ui/state.js';
 import type { Stroke } from '../../src/ui/keys.js';
+import { FOOTER, HELP, KEYS } from '../../src/ui/keymap.js';
 
 const ctx: KeyContext = {
   rows: listOf(['a', 'b', 'c', 'd'].map((key) => ({ key, group: null }))),
@@ -82,4 +83,11 @@ test('Esc in the table peels the syscall view, then the filters', () => {
   assert.equal(once.filter, 'x');
   const twice = press(once, { name: 'escape' }).s;
   assert.deepEqual([twice.filter, twice.pids, twice.comm, twice.container], ['', [], null, null]);
+});
+
+test('the key table binds each stroke once, and help and footers come from it', () => {
+  const seen = KEYS.flatMap((d) => d.strokes.map(([s]) => JSON.stringify(s)));
+  assert.deepEqual(seen.filter((s, i) => seen.indexOf(s) !== i), []);
+  assert.deepEqual(HELP.at(-1), ['q F10 Ctrl-C', 'quit']);
+  assert.equal(FOOTER['pick-syscall'], '↑↓ choose  Enter rank by it  Esc cancel');
 });

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { Detail, ProcessRow } from '../../data/model/model.js';
 import { escapeControl } from '../../data/model/sanitize.js';
+import { PANE_HINT } from '../keymap.js';
 import { PANES, type PaneName } from '../state.js';
 import { Events, eventWindow } from './events.js';
 import { History } from './history.js';
@@ -42,7 +43,7 @@ function Tabs(props: { pane: PaneName }) {
           <Text inverse={p === props.pane} bold={p === props.pane}>{` ${i + 1} ${TITLES[p]} `}</Text>
         </Text>
       ))}
-      <Text dimColor>{'  Tab/1-6 switch · Esc back'}</Text>
+      <Text dimColor>{`  ${PANE_HINT}`}</Text>
     </Text>
   );
 }
