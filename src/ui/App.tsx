@@ -14,7 +14,7 @@ import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
 import { Events, eventWindow } from './panes/events.js';
 import { SyscallPicker, syscallUse } from './picker.js';
-import { rankRows } from './rows.js';
+import { rankRows } from './rank.js';
 import { initialState, type UiState } from './state.js';
 import { Table } from './table.js';
 import { NO_COLOR, ThemeContext } from './theme.js';
@@ -138,13 +138,18 @@ export function App(props: AppProps) {
     pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
     listLength: list.length,
     anchor: list.anchor,
+    watching: (detailRow?.folded ?? 0) === 0,
     intervalMs: shown.intervalMs,
   };
 
   // An initial state may already be drilled in (e.g. a CLI preset).
   useEffect(() => {
     const start = uiRef.current;
-    if (start.view === 'detail' && start.detailKey !== null) controlsRef.current.watch(start.detailKey);
+    if (start.view === 'detail' && start.detailKey !== null) {
+      // A folded row has no live detail to ask for.
+      const row = modelRef.current.processes.find((p) => p.key === start.detailKey);
+      if ((row?.folded ?? 0) === 0) controlsRef.current.watch(start.detailKey);
+    }
     if (start.view === 'events') controlsRef.current.setGlobalEvents(true);
   }, []);
 

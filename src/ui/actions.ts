@@ -4,8 +4,9 @@ import { NO_FILTER } from '../data/model/filter.js';
 import { SYSCALLS } from '../data/model/model.js';
 import type { Stroke } from './keys.js';
 import { actionOf, lineActionOf, type Action } from './keymap.js';
-import type { RowList } from './rows.js';
-import { INTERVAL_STEPS_MS, PANES, type ColumnId, type UiState } from './state.js';
+import type { RowList } from './rank.js';
+import { isNumeric, type ColumnId } from './columns.js';
+import { INTERVAL_STEPS_MS, PANES, type UiState } from './state.js';
 
 export type Effect =
   | { kind: 'watch'; key: string | null }
@@ -25,6 +26,8 @@ export interface KeyContext {
   listLength: number;
   /** Events scroll up from the newest line; other lists scroll down from the top. */
   anchor: 'top' | 'bottom';
+  /** The detail on screen was asked for with watch() (not a folded row). */
+  watching: boolean;
   /** Interval of the model on screen, the base for + and -. */
   intervalMs: number;
 }
@@ -33,8 +36,6 @@ export interface Outcome {
   state: UiState;
   effects: Effect[];
 }
-
-const TEXT_COLUMNS: readonly ColumnId[] = ['pid', 'user', 'comm'];
 
 export function resolveSelection(rows: RowList, s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
   if (rows.length === 0) return -1;
@@ -91,7 +92,7 @@ function moveSort(s: UiState, ctx: KeyContext, dir: 1 | -1): UiState {
   const base = at < 0 ? 0 : at;
   const next = ctx.sortable[(base + dir + ctx.sortable.length) % ctx.sortable.length] ?? s.sortBy;
   // Numbers rank largest first; names read A-Z.
-  return { ...s, sortBy: next, sortDesc: !TEXT_COLUMNS.includes(next) };
+  return { ...s, sortBy: next, sortDesc: isNumeric(next) };
 }
 
 function filterKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
@@ -147,9 +148,11 @@ function processesKey(s: UiState, a: Action | null, ctx: KeyContext): Outcome | 
         // A container row opens as its process list.
         return { state: { ...s, groupByContainer: false, container: group, selectedKey: null, selectedIndex: 0 }, effects: [] };
       }
+      // Folded rows are exited processes: their Summary, nothing to watch.
+      const watch: Effect[] = (row.folded ?? 0) > 0 ? [] : [{ kind: 'watch', key: row.key }];
       return {
         state: { ...s, view: 'detail', detailKey: row.key, pane: 'summary', scroll: 0 },
-        effects: [{ kind: 'watch', key: row.key }],
+        effects: watch,
       };
     }
     case 'back':
@@ -165,7 +168,7 @@ function detailKey(s: UiState, a: Action | null, ctx: KeyContext, k: Stroke): Ou
   const toPane = (i: number): Outcome => ({ state: { ...s, pane: PANES[(i + PANES.length) % PANES.length] ?? s.pane, scroll: 0 }, effects: [] });
   switch (a) {
     case 'back':
-      return { state: { ...s, view: 'processes', detailKey: null, scroll: 0 }, effects: [{ kind: 'watch', key: null }] };
+      return { state: { ...s, view: 'processes', detailKey: null, scroll: 0 }, effects: ctx.watching ? [{ kind: 'watch', key: null }] : [] };
     case 'pane-next':
       return toPane(at + 1);
     case 'pane-prev':

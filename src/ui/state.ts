@@ -3,28 +3,10 @@
 // any part of it (--filter/--pid/--comm/--container) via `initial`.
 import type { ProcessFilter } from '../data/model/filter.js';
 import type { SyscallName } from '../data/model/model.js';
+import type { ColumnId } from './columns.js';
 
 export const PANES = ['summary', 'threads', 'peers', 'sizes', 'history', 'events'] as const;
 export type PaneName = (typeof PANES)[number];
-
-/** Sortable table columns (see columns.ts for their rendering). */
-export type ColumnId =
-  | 'pid'
-  | 'user'
-  | 'comm'
-  | 'msgs'
-  | 'send'
-  | 'recv'
-  | 'in'
-  | 'out'
-  | 'err'
-  | 'calls'
-  | 'bytes'
-  | 'sendmsg'
-  | 'recvmsg'
-  | 'sendmmsg'
-  | 'recvmmsg'
-  | 'msgsnd';
 
 export type View =
   | 'processes' // ranked table

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleKey, resolveSelection, type KeyContext } from '../../src/ui/actions.js';
-import { listOf } from '../../src/ui/rows.js';
+import { listOf } from '../../src/ui/rank.js';
 import { DEFAULT_STATE, type UiState } from '../../src/ui/state.js';
 import type { Stroke } from '../../src/ui/keys.js';
 import { FOOTER, HELP, KEYS } from '../../src/ui/keymap.js';
@@ -12,6 +12,7 @@ const ctx: KeyContext = {
   pageSize: 2,
   listLength: 10,
   anchor: 'top',
+  watching: true,
   intervalMs: 1000,
 };
 
