@@ -32,18 +32,14 @@ function leaveAltScreen(): void {
 /** The flags that are UI state: the filters start as the user's own, shown
  * on screen and cleared by Esc, never applied behind the table's back. */
 export function initialUi(opts: Options): Partial<UiState> {
-  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container };
+  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container, intervalMs: opts.intervalMs };
 }
 
-export function runTui(source: Source, opts: Options): Promise<number> {
+export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, rowHistoryLen: SPARK_WIDTH });
   const initial = initialUi(opts);
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
-  const sample = (): Model => {
-    const m = sampler.sample();
-    return { ...m, intervalMs };
-  };
 
   return new Promise((resolve) => {
     const controls: Controls = {
@@ -52,7 +48,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
         intervalMs = ms;
         schedule(ms);
       },
-      setGlobalEvents: (on) => source.setGlobalEvents(on || opts.allEvents),
+      setGlobalEvents,
       quit: () => {
         if (timer) clearTimeout(timer);
         for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, controls.quit);
@@ -66,7 +62,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
     const schedule = (ms: number): void => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        draw(sample());
+        draw(sampler.sample());
         schedule(intervalMs);
       }, ms);
     };
@@ -74,7 +70,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
     // ssh session) must restore the terminal the same way.
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, controls.quit);
     enterAltScreen();
-    const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
+    const app = render(<App model={sampler.sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
   });
 }

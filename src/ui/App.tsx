@@ -139,7 +139,6 @@ export function App(props: AppProps) {
     listLength: list.length,
     anchor: list.anchor,
     watching: (detailRow?.folded ?? 0) === 0,
-    intervalMs: shown.intervalMs,
   };
 
   // An initial state may already be drilled in (e.g. a CLI preset).
@@ -212,7 +211,7 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} requestedMs={ui.intervalMs} />
+        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} intervalMs={ui.intervalMs} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>

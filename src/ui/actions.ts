@@ -28,8 +28,6 @@ export interface KeyContext {
   anchor: 'top' | 'bottom';
   /** The detail on screen was asked for with watch() (not a folded row). */
   watching: boolean;
-  /** Interval of the model on screen, the base for + and -. */
-  intervalMs: number;
 }
 
 export interface Outcome {
@@ -221,9 +219,8 @@ export function handleKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome {
       return { state: { ...s, totals: !s.totals }, effects: [] };
     case 'slower':
     case 'faster': {
-      const base = s.intervalMs ?? ctx.intervalMs;
-      const ms = stepInterval(base, a === 'faster' ? -1 : 1);
-      if (ms === base) return unchanged;
+      const ms = stepInterval(s.intervalMs, a === 'faster' ? -1 : 1);
+      if (ms === s.intervalMs) return unchanged;
       return { state: { ...s, intervalMs: ms }, effects: [{ kind: 'interval', ms }] };
     }
   }

@@ -45,8 +45,9 @@ export interface UiState extends ProcessFilter {
   help: boolean;
   /** Lines scrolled up from the newest event, or down in other lists. */
   scroll: number;
-  /** Last interval asked for; null until the user changes it. */
-  intervalMs: number | null;
+  /** The refresh interval asked for (--interval, then + and -). The
+   * Model's intervalMs is the one measured between its samples. */
+  intervalMs: number;
 }
 
 export const DEFAULT_STATE: UiState = {
@@ -69,7 +70,7 @@ export const DEFAULT_STATE: UiState = {
   pickIndex: 0,
   help: false,
   scroll: 0,
-  intervalMs: null,
+  intervalMs: 1000,
 };
 
 export function initialState(initial?: Partial<UiState>): UiState {

@@ -13,7 +13,6 @@ const ctx: KeyContext = {
   listLength: 10,
   anchor: 'top',
   watching: true,
-  intervalMs: 1000,
 };
 
 function press(state: UiState, ...keys: Stroke[]) {
