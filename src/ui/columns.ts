@@ -97,9 +97,9 @@ export type ColumnId = 'pid' | 'user' | 'comm' | NumericId;
 
 export const NUMERIC_IDS = Object.keys(NUMERIC) as NumericId[];
 
-/** One numeric column of a process. */
-export function valueOf(p: ProcessRow, id: NumericId, totals: boolean, syscall: SyscallName | null): number {
-  return NUMERIC[id].value(p, totals, syscall);
+/** How one numeric column is read from a process. */
+export function valueOf(id: NumericId): Value {
+  return NUMERIC[id].value;
 }
 
 export interface Column {

@@ -84,7 +84,11 @@ function rankProcesses(ps: readonly ProcessRow[], ui: UiState, sortBy: ColumnId)
     cmp = (a, b) => dir * collator.compare(names[a]!, names[b]!) || tie(a, b);
   } else {
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = sortBy === 'pid' ? ps[i]!.pid : valueOf(ps[i]!, sortBy, ui.totals, ui.syscall);
+    if (sortBy === 'pid') for (let i = 0; i < n; i++) v[i] = ps[i]!.pid;
+    else {
+      const value = valueOf(sortBy);
+      for (let i = 0; i < n; i++) v[i] = value(ps[i]!, ui.totals, ui.syscall);
+    }
     cmp = (a, b) => dir * (v[a]! - v[b]!) || tie(a, b);
   }
   let top: number[] = [];

@@ -32,7 +32,7 @@ export interface TableRow {
 
 export function valuesOf(p: ProcessRow, ui: Pick<UiState, 'totals' | 'syscall'>): Record<NumericId, number> {
   const values = {} as Record<NumericId, number>;
-  for (const id of NUMERIC_IDS) values[id] = valueOf(p, id, ui.totals, ui.syscall);
+  for (const id of NUMERIC_IDS) values[id] = valueOf(id)(p, ui.totals, ui.syscall);
   return values;
 }
 
