@@ -1,6 +1,6 @@
 // UI state: everything the user changes with keys. Lives in React state
 // inside <App>; the Model stays a prop. Serializable, so the CLI can preset
-// any part of it (--filter/--pid/--comm/--container) via `initial`.
+// any part of it (--filter/--pid/--comm/--container/--interval) via `initial`.
 import type { ProcessFilter } from '../data/model/filter.js';
 import type { SyscallName } from '../data/model/model.js';
 import type { ColumnId } from './columns.js';
