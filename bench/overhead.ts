@@ -70,6 +70,10 @@ async function measure(ws: Workload[], rounds: number): Promise<Record<string, n
   return best;
 }
 
+/** Conditions that failed to start twice: each one is a broken measurement,
+ * and the run reports it as a problem (non-zero exit). */
+export const notStarted: string[] = [];
+
 /** Starts a condition, once more after a failure (another session may be
  * rebuilding dist/ at that moment). */
 async function startRetry(c: Condition, log: (s: string) => void): Promise<Running | null> {
@@ -77,8 +81,12 @@ async function startRetry(c: Condition, log: (s: string) => void): Promise<Runni
     try {
       return await c.start();
     } catch (e) {
-      log(`    ${c.id}: could not start (attempt ${attempt}): ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
-      if (attempt === 2) return null;
+      const why = (e as Error).message.split('\n').slice(0, 3).join(' ');
+      log(`    ${c.id}: could not start (attempt ${attempt}): ${why}`);
+      if (attempt === 2) {
+        notStarted.push(`${c.id} did not start twice: ${why}`);
+        return null;
+      }
       await new Promise((r) => setTimeout(r, 2000));
     }
   }

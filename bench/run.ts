@@ -18,7 +18,7 @@ import { runEventProbe, runMsgtopEvents, type MsgtopEventsResult, type ProbeResu
 import { runExact, type ExactResult } from './exact.js';
 import { exporterCost, type ExporterResult } from './exporter.js';
 import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
-import { ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
+import { notStarted, ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
 import { conditions } from './tracers.js';
 import {
   frameTime,
@@ -426,6 +426,9 @@ async function main(): Promise<number> {
   frameRows(frames);
   startupRows(js, tui);
   exporterRows(exp);
+
+  // A condition left out is a measurement that did not happen.
+  problems.push(...notStarted);
 
   // Nothing of ours may stay loaded.
   await new Promise((r) => setTimeout(r, 500));

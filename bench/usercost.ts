@@ -79,23 +79,24 @@ export async function startTui(extraEnv: Record<string, string> = {}): Promise<T
     if (!pidAlive(pid)) throw new Error(`TUI exited: ${screen}`);
     await sleep(10);
   }
-  noteProgs(pid);
-  return {
-    pid,
-    serverPid,
-    startedAt,
-    firstFrameMs,
-    stop: async () => {
-      await endPid(pid, 'SIGTERM');
-      await endPid(serverPid, 'SIGTERM');
-      // The server was ended by PID, so its socket file stays: remove it.
-      try {
-        unlinkSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET));
-      } catch {
-        /* already gone */
-      }
-    },
+  const stopTui = async () => {
+    await endPid(pid, 'SIGTERM');
+    await endPid(serverPid, 'SIGTERM');
+    // The server was ended by PID, so its socket file stays: remove it.
+    try {
+      unlinkSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET));
+    } catch {
+      /* already gone */
+    }
   };
+  // No first frame is a broken measurement, not a slow one: fail the section.
+  if (Number.isNaN(firstFrameMs)) {
+    const screen = tmux('capture-pane', '-p', '-t', 'tui');
+    await stopTui();
+    throw new Error(`no first frame within 20 s; screen:\n${screen}`);
+  }
+  noteProgs(pid);
+  return { pid, serverPid, startedAt, firstFrameMs, stop: stopTui };
 }
 
 export interface CpuSample {
@@ -237,9 +238,12 @@ export async function jsonStartup(reps: number): Promise<StartupResult> {
     const c = start(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = collect(c);
     while (out.lines.length === 0 && alive(c)) await sleep(2);
-    if (out.lines.length) ms.push(performance.now() - t0);
+    const took = performance.now() - t0;
     noteProgs(c.pid!);
     await stop(c, 'SIGINT');
+    // No line is a broken measurement, not a slow one: fail the section.
+    if (out.lines.length === 0) throw new Error(`msgtop --json exited before its first line: ${out.stderr().trim()}`);
+    ms.push(took);
     await sleep(200);
   }
   return { command: `node ${rel(cliJs)} ${args.slice(1).join(' ')}   (spawn → first line)`, ms: summarize(ms) };

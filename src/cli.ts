@@ -20,7 +20,10 @@ async function main(argv: string[]): Promise<number> {
   // BPF links are fds: the kernel detaches them however we exit, but close
   // early so a signal never leaves them attached while Node winds down.
   process.on('exit', () => source.close());
-  if (opts.allEvents) source.setGlobalEvents(true);
+  // --all-events is applied here only: events for every process stay on
+  // whatever the UI asks for when it leaves its events pane.
+  const setGlobalEvents = (on: boolean): void => source.setGlobalEvents(on || opts.allEvents);
+  if (opts.allEvents) setGlobalEvents(true);
   if (opts.prometheus) {
     const { runPrometheus } = await import('./cli/run-prometheus.js');
     return runPrometheus(source, { ...opts, prometheus: opts.prometheus });
@@ -30,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return runJson(source, opts);
   }
   const { runTui } = await import('./cli/run-tui.js');
-  return runTui(source, opts);
+  return runTui(source, opts, setGlobalEvents);
 }
 
 main(process.argv.slice(2)).then(

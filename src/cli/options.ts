@@ -26,7 +26,8 @@ const help = `
     --iterations N      exit after N intervals (default: run until stopped)
     --pid PID           only this process (repeatable)
     --comm NAME         only processes whose command name contains NAME
-    --container ID      only processes of this container (id prefix)
+    --container ID      only processes of this container (id prefix), or
+                        "host": processes outside any container
     --filter TEXT       start with this fuzzy filter (live table)
     --probes MODE       auto | sock | syscalls (default auto: the socket-layer
                         tracepoints, which do not slow other syscalls; else the

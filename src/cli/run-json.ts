@@ -1,14 +1,13 @@
 // `msgtop --json`: one JSON object per interval on stdout.
 import { jsonLine } from './json.js';
+import { filterProcesses } from '../data/model/filter.js';
 import type { Model } from '../data/model/model.js';
 import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
-import { presetMatches } from './preset.js';
 
 export function runJson(source: Source, opts: Options): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
-  const keep = presetMatches(opts);
   let printed = 0;
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
@@ -21,7 +20,7 @@ export function runJson(source: Source, opts: Options): Promise<number> {
     const tick = (): void => {
       const m = sampler.sample();
       if (opts.iterations !== null && printed >= opts.iterations) return finish();
-      const out: Model = { ...m, processes: m.processes.filter(keep) };
+      const out: Model = { ...m, processes: [...filterProcesses(opts, m.processes)] };
       process.stdout.write(jsonLine(out) + '\n');
       printed++;
       timer = setTimeout(tick, opts.intervalMs);

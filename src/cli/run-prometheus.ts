@@ -6,13 +6,13 @@
 // only if a sample catches it alive, however rarely Prometheus scrapes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Model } from '../data/model/model.js';
+import { matches } from '../data/model/filter.js';
 import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import { UserError } from '../data/user-error.js';
 import { formatListen, type ListenAddress } from '../export/listen.js';
 import { createRegistry } from '../export/metrics.js';
 import type { Options } from './options.js';
-import { presetMatches } from './preset.js';
 
 export async function runPrometheus(source: Source, opts: Options & { prometheus: ListenAddress }): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
@@ -21,7 +21,7 @@ export async function runPrometheus(source: Source, opts: Options & { prometheus
     topK: opts.top,
     maxSeries: opts.maxSeries,
     version: opts.version,
-    keep: presetMatches(opts),
+    keep: (p) => matches(opts, p),
     latest: () => latest,
   });
 

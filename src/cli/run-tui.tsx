@@ -4,7 +4,6 @@ import type { Model } from '../data/model/model.js';
 import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
-import { presetMatches } from './preset.js';
 import { App } from '../ui/App.js';
 import { SPARK_WIDTH } from '../ui/columns.js';
 import type { Controls } from '../ui/controls.js';
@@ -30,21 +29,17 @@ function leaveAltScreen(): void {
   process.stdout.write(ALT_SCREEN_OFF);
 }
 
-export function runTui(source: Source, opts: Options): Promise<number> {
+/** The flags that are UI state: the filters start as the user's own, shown
+ * on screen and cleared by Esc, never applied behind the table's back. */
+export function initialUi(opts: Options): Partial<UiState> {
+  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container, intervalMs: opts.intervalMs };
+}
+
+export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, rowHistoryLen: SPARK_WIDTH });
-  const keep = presetMatches(opts);
-  const initial: Partial<UiState> = {
-    filter: opts.filter ?? '',
-    pid: opts.pids.length === 1 ? opts.pids[0]! : null,
-    comm: opts.comm,
-    container: opts.container,
-  };
+  const initial = initialUi(opts);
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
-  const sample = (): Model => {
-    const m = sampler.sample();
-    return { ...m, intervalMs, processes: m.processes.filter(keep) };
-  };
 
   return new Promise((resolve) => {
     const controls: Controls = {
@@ -53,7 +48,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
         intervalMs = ms;
         schedule(ms);
       },
-      setGlobalEvents: (on) => source.setGlobalEvents(on || opts.allEvents),
+      setGlobalEvents,
       quit: () => {
         if (timer) clearTimeout(timer);
         for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, controls.quit);
@@ -67,7 +62,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
     const schedule = (ms: number): void => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        draw(sample());
+        draw(sampler.sample());
         schedule(intervalMs);
       }, ms);
     };
@@ -75,7 +70,7 @@ export function runTui(source: Source, opts: Options): Promise<number> {
     // ssh session) must restore the terminal the same way.
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, controls.quit);
     enterAltScreen();
-    const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
+    const app = render(<App model={sampler.sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
   });
 }

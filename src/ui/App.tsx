@@ -14,7 +14,7 @@ import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
 import { Events, eventWindow } from './panes/events.js';
 import { SyscallPicker, syscallUse } from './picker.js';
-import { rankRows } from './rows.js';
+import { rankRows } from './rank.js';
 import { initialState, type UiState } from './state.js';
 import { Table } from './table.js';
 import { NO_COLOR, ThemeContext } from './theme.js';
@@ -115,7 +115,7 @@ export function App(props: AppProps) {
   // Ranked once per model and ranking state: moving the selection reuses it.
   const ranking = useMemo(
     () => rankRows(shown.processes, ui, sortBy),
-    [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pid, ui.comm, ui.container, ui.syscall],
+    [shown.processes, sortBy, ui.sortDesc, ui.totals, ui.groupByContainer, ui.filter, ui.filterEditing, ui.pids, ui.comm, ui.container, ui.syscall],
   );
   const selected = resolveSelection(ranking, ui);
   // Only the rows on screen are built and go to <Table>.
@@ -138,13 +138,17 @@ export function App(props: AppProps) {
     pageSize: Math.max(1, bodyHeight - (ui.view === 'detail' ? 3 : ui.view === 'events' ? 2 : 1)),
     listLength: list.length,
     anchor: list.anchor,
-    intervalMs: shown.intervalMs,
+    watching: (detailRow?.folded ?? 0) === 0,
   };
 
   // An initial state may already be drilled in (e.g. a CLI preset).
   useEffect(() => {
     const start = uiRef.current;
-    if (start.view === 'detail' && start.detailKey !== null) controlsRef.current.watch(start.detailKey);
+    if (start.view === 'detail' && start.detailKey !== null) {
+      // A folded row has no live detail to ask for.
+      const row = modelRef.current.processes.find((p) => p.key === start.detailKey);
+      if ((row?.folded ?? 0) === 0) controlsRef.current.watch(start.detailKey);
+    }
     if (start.view === 'events') controlsRef.current.setGlobalEvents(true);
   }, []);
 
@@ -207,7 +211,7 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} requestedMs={ui.intervalMs} />
+        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} intervalMs={ui.intervalMs} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>

@@ -1,9 +1,12 @@
 // Key handling as a pure function: (state, keystroke, context) -> new state
 // plus the requests to send through Controls. App.tsx applies both.
+import { NO_FILTER } from '../data/model/filter.js';
 import { SYSCALLS } from '../data/model/model.js';
-import { isChar, isNamed, type Stroke } from './keys.js';
-import type { RowList } from './rows.js';
-import { INTERVAL_STEPS_MS, PANES, type ColumnId, type UiState } from './state.js';
+import type { Stroke } from './keys.js';
+import { actionOf, lineActionOf, type Action } from './keymap.js';
+import type { RowList } from './rank.js';
+import { isNumeric, type ColumnId } from './columns.js';
+import { INTERVAL_STEPS_MS, PANES, type UiState } from './state.js';
 
 export type Effect =
   | { kind: 'watch'; key: string | null }
@@ -23,16 +26,14 @@ export interface KeyContext {
   listLength: number;
   /** Events scroll up from the newest line; other lists scroll down from the top. */
   anchor: 'top' | 'bottom';
-  /** Interval of the model on screen, the base for + and -. */
-  intervalMs: number;
+  /** The detail on screen was asked for with watch() (not a folded row). */
+  watching: boolean;
 }
 
 export interface Outcome {
   state: UiState;
   effects: Effect[];
 }
-
-const TEXT_COLUMNS: readonly ColumnId[] = ['pid', 'user', 'comm'];
 
 export function resolveSelection(rows: RowList, s: Pick<UiState, 'selectedKey' | 'selectedIndex'>): number {
   if (rows.length === 0) return -1;
@@ -63,15 +64,24 @@ function scroll(s: UiState, ctx: KeyContext, delta: number): UiState {
   return { ...s, scroll: clamp(s.scroll + signed, 0, max) };
 }
 
-/** Arrow/page/home/end movement shared by every list: returns rows moved, or null. */
-function motion(k: Stroke, page: number): number | null {
-  if (isNamed(k, 'up') || isChar(k, 'k')) return -1;
-  if (isNamed(k, 'down') || isChar(k, 'j')) return 1;
-  if (isNamed(k, 'pageup')) return -Math.max(1, page);
-  if (isNamed(k, 'pagedown')) return Math.max(1, page);
-  if (isNamed(k, 'home') || isChar(k, 'g')) return -Infinity;
-  if (isNamed(k, 'end') || isChar(k, 'G')) return Infinity;
-  return null;
+/** Rows moved by a movement action, or null for any other action. */
+function motion(a: Action | null, page: number): number | null {
+  switch (a) {
+    case 'up':
+      return -1;
+    case 'down':
+      return 1;
+    case 'page-up':
+      return -Math.max(1, page);
+    case 'page-down':
+      return Math.max(1, page);
+    case 'first':
+      return -Infinity;
+    case 'last':
+      return Infinity;
+    default:
+      return null;
+  }
 }
 
 function moveSort(s: UiState, ctx: KeyContext, dir: 1 | -1): UiState {
@@ -80,95 +90,114 @@ function moveSort(s: UiState, ctx: KeyContext, dir: 1 | -1): UiState {
   const base = at < 0 ? 0 : at;
   const next = ctx.sortable[(base + dir + ctx.sortable.length) % ctx.sortable.length] ?? s.sortBy;
   // Numbers rank largest first; names read A-Z.
-  return { ...s, sortBy: next, sortDesc: !TEXT_COLUMNS.includes(next) };
+  return { ...s, sortBy: next, sortDesc: isNumeric(next) };
 }
 
 function filterKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
-  if (isNamed(k, 'enter')) return { state: { ...s, filterEditing: false }, effects: [] };
-  if (isNamed(k, 'escape')) return { state: { ...s, filterEditing: false, filter: '' }, effects: [] };
-  if (isNamed(k, 'backspace')) return { state: { ...s, filter: [...s.filter].slice(0, -1).join('') }, effects: [] };
-  if (isNamed(k, 'ctrl-u')) return { state: { ...s, filter: '' }, effects: [] };
+  switch (lineActionOf(k)) {
+    case 'keep':
+      return { state: { ...s, filterEditing: false }, effects: [] };
+    case 'clear':
+      return { state: { ...s, filterEditing: false, filter: '' }, effects: [] };
+    case 'erase':
+      return { state: { ...s, filter: [...s.filter].slice(0, -1).join('') }, effects: [] };
+    case 'erase-all':
+      return { state: { ...s, filter: '' }, effects: [] };
+  }
   if ('char' in k) {
     // Pasted text may carry control bytes; the filter line shows only printables.
     const printable = [...k.char].filter((c) => c >= ' ' && c !== '\u007f').join('');
     return { state: { ...s, filter: s.filter + printable, selectedIndex: 0, selectedKey: null }, effects: [] };
   }
-  if (isNamed(k, 'up') || isNamed(k, 'down') || isNamed(k, 'pageup') || isNamed(k, 'pagedown')) {
-    return { state: moveSelection(s, ctx, motion(k, ctx.pageSize) ?? 0), effects: [] };
+  const a = actionOf(k);
+  if (a === 'quit') return { state: s, effects: QUIT };
+  // Arrows and pages still move the selection; Home/End belong to the text.
+  if (a === 'up' || a === 'down' || a === 'page-up' || a === 'page-down') {
+    return { state: moveSelection(s, ctx, motion(a, ctx.pageSize) ?? 0), effects: [] };
   }
   return null;
 }
 
-function processesKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
-  const moved = motion(k, ctx.pageSize);
+function processesKey(s: UiState, a: Action | null, ctx: KeyContext): Outcome | null {
+  const moved = motion(a, ctx.pageSize);
   if (moved !== null) return { state: moveSelection(s, ctx, moved), effects: [] };
-  if (isChar(k, '>') || isNamed(k, 'f6')) return { state: moveSort(s, ctx, 1), effects: [] };
-  if (isChar(k, '<')) return { state: moveSort(s, ctx, -1), effects: [] };
-  if (isChar(k, 'I')) return { state: { ...s, sortDesc: !s.sortDesc }, effects: [] };
-  if (isChar(k, 'c')) return { state: { ...s, groupByContainer: !s.groupByContainer, selectedKey: null, selectedIndex: 0 }, effects: [] };
-  if (isChar(k, '/') || isNamed(k, 'f4')) return { state: { ...s, filterEditing: true }, effects: [] };
-  if (isChar(k, 'e')) return { state: { ...s, view: 'events', scroll: 0 }, effects: [{ kind: 'global-events', on: true }] };
-  if (isChar(k, 's')) {
-    const pickIndex = s.syscall === null ? 0 : SYSCALLS.indexOf(s.syscall);
-    return { state: { ...s, view: 'pick-syscall', pickIndex }, effects: [] };
-  }
-  if (isNamed(k, 'enter')) {
-    const row = ctx.rows.at(resolveSelection(ctx.rows, s));
-    if (!row) return null;
-    const group = row.group ?? null;
-    if (group !== null) {
-      // A container row opens as its process list.
-      return { state: { ...s, groupByContainer: false, container: group, selectedKey: null, selectedIndex: 0 }, effects: [] };
+  switch (a) {
+    case 'sort-next':
+      return { state: moveSort(s, ctx, 1), effects: [] };
+    case 'sort-prev':
+      return { state: moveSort(s, ctx, -1), effects: [] };
+    case 'invert':
+      return { state: { ...s, sortDesc: !s.sortDesc }, effects: [] };
+    case 'group':
+      return { state: { ...s, groupByContainer: !s.groupByContainer, selectedKey: null, selectedIndex: 0 }, effects: [] };
+    case 'filter':
+      return { state: { ...s, filterEditing: true }, effects: [] };
+    case 'events':
+      return { state: { ...s, view: 'events', scroll: 0 }, effects: [{ kind: 'global-events', on: true }] };
+    case 'syscall': {
+      const pickIndex = s.syscall === null ? 0 : SYSCALLS.indexOf(s.syscall);
+      return { state: { ...s, view: 'pick-syscall', pickIndex }, effects: [] };
     }
-    return {
-      state: { ...s, view: 'detail', detailKey: row.key, pane: 'summary', scroll: 0 },
-      effects: [{ kind: 'watch', key: row.key }],
-    };
-  }
-  if (isNamed(k, 'escape')) {
-    // Peel one layer: the syscall ranking first, then filters.
-    if (s.syscall !== null) return { state: { ...s, syscall: null }, effects: [] };
-    return { state: { ...s, filter: '', pid: null, comm: null, container: null }, effects: [] };
+    case 'open': {
+      const row = ctx.rows.at(resolveSelection(ctx.rows, s));
+      if (!row) return null;
+      const group = row.group ?? null;
+      if (group !== null) {
+        // A container row opens as its process list.
+        return { state: { ...s, groupByContainer: false, container: group, selectedKey: null, selectedIndex: 0 }, effects: [] };
+      }
+      // Folded rows are exited processes: their Summary, nothing to watch.
+      const watch: Effect[] = (row.folded ?? 0) > 0 ? [] : [{ kind: 'watch', key: row.key }];
+      return {
+        state: { ...s, view: 'detail', detailKey: row.key, pane: 'summary', scroll: 0 },
+        effects: watch,
+      };
+    }
+    case 'back':
+      // Esc peels one layer: the syscall ranking first, then filters; Backspace too.
+      if (s.syscall !== null) return { state: { ...s, syscall: null }, effects: [] };
+      return { state: { ...s, filter: '', ...NO_FILTER }, effects: [] };
   }
   return null;
 }
 
-function detailKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
-  if (isNamed(k, 'escape') || isNamed(k, 'backspace')) {
-    return { state: { ...s, view: 'processes', detailKey: null, scroll: 0 }, effects: [{ kind: 'watch', key: null }] };
-  }
+function detailKey(s: UiState, a: Action | null, ctx: KeyContext, k: Stroke): Outcome | null {
   const at = PANES.indexOf(s.pane);
-  if (isNamed(k, 'tab') || isNamed(k, 'right')) return { state: { ...s, pane: PANES[(at + 1) % PANES.length] ?? s.pane, scroll: 0 }, effects: [] };
-  if (isNamed(k, 'backtab') || isNamed(k, 'left')) {
-    return { state: { ...s, pane: PANES[(at + PANES.length - 1) % PANES.length] ?? s.pane, scroll: 0 }, effects: [] };
+  const toPane = (i: number): Outcome => ({ state: { ...s, pane: PANES[(i + PANES.length) % PANES.length] ?? s.pane, scroll: 0 }, effects: [] });
+  switch (a) {
+    case 'back':
+      return { state: { ...s, view: 'processes', detailKey: null, scroll: 0 }, effects: ctx.watching ? [{ kind: 'watch', key: null }] : [] };
+    case 'pane-next':
+      return toPane(at + 1);
+    case 'pane-prev':
+      return toPane(at - 1);
+    case 'pane':
+      return 'char' in k ? toPane(Number(k.char) - 1) : null;
   }
-  if ('char' in k && /^[1-6]$/.test(k.char)) {
-    return { state: { ...s, pane: PANES[Number(k.char) - 1] ?? s.pane, scroll: 0 }, effects: [] };
-  }
-  const moved = motion(k, ctx.pageSize);
+  const moved = motion(a, ctx.pageSize);
   if (moved !== null) return { state: scroll(s, ctx, moved), effects: [] };
   return null;
 }
 
-function eventsKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
-  if (isNamed(k, 'escape') || isNamed(k, 'backspace') || isChar(k, 'e')) {
+function eventsKey(s: UiState, a: Action | null, ctx: KeyContext): Outcome | null {
+  if (a === 'back' || a === 'events') {
     return { state: { ...s, view: 'processes', scroll: 0 }, effects: [{ kind: 'global-events', on: false }] };
   }
-  const moved = motion(k, ctx.pageSize);
+  const moved = motion(a, ctx.pageSize);
   if (moved !== null) return { state: scroll(s, ctx, moved), effects: [] };
   return null;
 }
 
-function pickKey(s: UiState, k: Stroke): Outcome | null {
-  if (isNamed(k, 'escape') || isNamed(k, 'backspace')) return { state: { ...s, view: 'processes' }, effects: [] };
-  if (isNamed(k, 'enter')) {
+function pickKey(s: UiState, a: Action | null): Outcome | null {
+  if (a === 'back') return { state: { ...s, view: 'processes' }, effects: [] };
+  if (a === 'open') {
     const syscall = SYSCALLS[s.pickIndex] ?? null;
     return {
       state: { ...s, view: 'processes', syscall, sortBy: 'calls', sortDesc: true, selectedKey: null, selectedIndex: 0 },
       effects: [],
     };
   }
-  const moved = motion(k, SYSCALLS.length);
+  const moved = motion(a, SYSCALLS.length);
   if (moved !== null) return { state: { ...s, pickIndex: clamp(s.pickIndex + moved, 0, SYSCALLS.length - 1) }, effects: [] };
   return null;
 }
@@ -177,20 +206,32 @@ const QUIT: Outcome['effects'] = [{ kind: 'quit' }];
 
 export function handleKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome {
   const unchanged: Outcome = { state: s, effects: [] };
-  if (isNamed(k, 'ctrl-c')) return { state: s, effects: QUIT };
   if (s.filterEditing && s.view === 'processes') return filterKey(s, k, ctx) ?? unchanged;
-  if (isChar(k, 'q') || isNamed(k, 'f10')) return { state: s, effects: QUIT };
-  if (isChar(k, '?') || isNamed(k, 'f1')) return { state: { ...s, help: !s.help }, effects: [] };
+  const a = actionOf(k);
+  if (a === 'quit') return { state: s, effects: QUIT };
+  if (a === 'help') return { state: { ...s, help: !s.help }, effects: [] };
   // Any other key just closes the help overlay.
   if (s.help) return { state: { ...s, help: false }, effects: [] };
-  if (isChar(k, ' ')) return { state: { ...s, paused: !s.paused }, effects: [] };
-  if (isChar(k, 't')) return { state: { ...s, totals: !s.totals }, effects: [] };
-  if (isChar(k, '+', '=', '-')) {
-    const base = s.intervalMs ?? ctx.intervalMs;
-    const ms = stepInterval(base, isChar(k, '-') ? -1 : 1);
-    if (ms === base) return unchanged;
-    return { state: { ...s, intervalMs: ms }, effects: [{ kind: 'interval', ms }] };
+  switch (a) {
+    case 'pause':
+      return { state: { ...s, paused: !s.paused }, effects: [] };
+    case 'totals':
+      return { state: { ...s, totals: !s.totals }, effects: [] };
+    case 'slower':
+    case 'faster': {
+      const ms = stepInterval(s.intervalMs, a === 'faster' ? -1 : 1);
+      if (ms === s.intervalMs) return unchanged;
+      return { state: { ...s, intervalMs: ms }, effects: [{ kind: 'interval', ms }] };
+    }
   }
-  const handler = { processes: processesKey, detail: detailKey, events: eventsKey, 'pick-syscall': pickKey }[s.view];
-  return handler(s, k, ctx) ?? unchanged;
+  switch (s.view) {
+    case 'processes':
+      return processesKey(s, a, ctx) ?? unchanged;
+    case 'detail':
+      return detailKey(s, a, ctx, k) ?? unchanged;
+    case 'events':
+      return eventsKey(s, a, ctx) ?? unchanged;
+    case 'pick-syscall':
+      return pickKey(s, a) ?? unchanged;
+  }
 }

@@ -15,7 +15,7 @@ export function headerTags(ui: UiState): string[] {
   if (ui.totals) tags.push('TOTALS');
   if (ui.groupByContainer) tags.push('by container');
   if (ui.syscall !== null) tags.push(`syscall ${ui.syscall}`);
-  if (ui.pid !== null) tags.push(`pid=${ui.pid}`);
+  if (ui.pids.length > 0) tags.push(`pid=${ui.pids.join(',')}`);
   if (ui.comm !== null) tags.push(`comm=${escapeControl(ui.comm)}`);
   if (ui.container !== null) tags.push(`container=${escapeControl(ui.container)}`);
   if (ui.filter !== '') tags.push(`filter /${escapeControl(ui.filter)}`);
@@ -50,11 +50,11 @@ function Alarm(props: { label: string; value: number }) {
 }
 
 /** The parts of a Model the header shows (not the process list). */
-export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'intervalMs' | 'uptimeMs' | 'health' | 'cost' | 'send' | 'recv'>;
+export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'uptimeMs' | 'health' | 'cost' | 'send' | 'recv'>;
 
 export function headerInfo(m: Model): HeaderInfo {
-  const { host, kernel, probes, ipc, intervalMs, uptimeMs, health, cost, send, recv } = m;
-  return { host, kernel, probes, ipc, intervalMs, uptimeMs, health, cost, send, recv };
+  const { host, kernel, probes, ipc, uptimeMs, health, cost, send, recv } = m;
+  return { host, kernel, probes, ipc, uptimeMs, health, cost, send, recv };
 }
 
 interface HeaderProps {
@@ -62,8 +62,8 @@ interface HeaderProps {
   totals: boolean;
   /** headerTags, each in brackets; "" for none. */
   tags: string;
-  /** UiState.intervalMs: the interval last asked for. */
-  requestedMs: number | null;
+  /** UiState.intervalMs: the interval asked for (the Model's is measured). */
+  intervalMs: number;
 }
 
 /** Re-renders only when the sample or what it shows of the UI state changes. */
@@ -79,16 +79,13 @@ export const Header = memo(function Header(props: HeaderProps) {
   // Counts lost (drops, missed runs, full counter maps) and names or detail
   // lost (the other maps) all mean "the table is incomplete".
   const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull + h.procMapFull;
-  // + and - take effect with the next sample; show what was asked for until then.
-  const asked = props.requestedMs;
-  const pending = asked !== null && asked !== m.intervalMs ? ` (→${fmtInterval(asked)})` : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint(theme, 'cyan')}>
           msgtop
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(m.intervalMs)}${pending}  up ${fmtDuration(m.uptimeMs)}`}
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}`}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>

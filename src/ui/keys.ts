@@ -26,14 +26,6 @@ export type NamedKey =
 
 export type Stroke = { name: NamedKey } | { char: string };
 
-export function isNamed(s: Stroke, name: NamedKey): boolean {
-  return 'name' in s && s.name === name;
-}
-
-export function isChar(s: Stroke, ...chars: string[]): boolean {
-  return 'char' in s && chars.includes(s.char);
-}
-
 export function fromInk(input: string, key: Key): Stroke | null {
   if (key.upArrow) return { name: 'up' };
   if (key.downArrow) return { name: 'down' };

@@ -1,29 +1,12 @@
 // UI state: everything the user changes with keys. Lives in React state
 // inside <App>; the Model stays a prop. Serializable, so the CLI can preset
-// any part of it (--filter/--pid/--comm/--container) via `initial`.
+// any part of it (--filter/--pid/--comm/--container/--interval) via `initial`.
+import type { ProcessFilter } from '../data/model/filter.js';
 import type { SyscallName } from '../data/model/model.js';
+import type { ColumnId } from './columns.js';
 
 export const PANES = ['summary', 'threads', 'peers', 'sizes', 'history', 'events'] as const;
 export type PaneName = (typeof PANES)[number];
-
-/** Sortable table columns (see columns.ts for their rendering). */
-export type ColumnId =
-  | 'pid'
-  | 'user'
-  | 'comm'
-  | 'msgs'
-  | 'send'
-  | 'recv'
-  | 'in'
-  | 'out'
-  | 'err'
-  | 'calls'
-  | 'bytes'
-  | 'sendmsg'
-  | 'recvmsg'
-  | 'sendmmsg'
-  | 'recvmmsg'
-  | 'msgsnd';
 
 export type View =
   | 'processes' // ranked table
@@ -31,7 +14,9 @@ export type View =
   | 'events' // global events pane
   | 'pick-syscall'; // choosing a syscall for the per-syscall ranking
 
-export interface UiState {
+/** The process filter (pids, comm, container) is UI state too: shown in
+ * the header, cleared by Esc, preset from --pid/--comm/--container. */
+export interface UiState extends ProcessFilter {
   view: View;
   pane: PaneName;
   /** Selection follows this process key when the ranking changes. */
@@ -53,12 +38,6 @@ export interface UiState {
   filter: string;
   /** The filter line is open and receives typed keys. */
   filterEditing: boolean;
-  /** Presets, e.g. from --pid / --comm / --container. */
-  pid: number | null;
-  /** Substring of comm. */
-  comm: string | null;
-  /** Container id prefix, or "host" for processes outside containers. */
-  container: string | null;
   /** Per-syscall ranking: "who calls recvmmsg?". */
   syscall: SyscallName | null;
   /** Cursor in the syscall picker. */
@@ -66,8 +45,9 @@ export interface UiState {
   help: boolean;
   /** Lines scrolled up from the newest event, or down in other lists. */
   scroll: number;
-  /** Last interval asked for; null until the user changes it. */
-  intervalMs: number | null;
+  /** The refresh interval asked for (--interval, then + and -). The
+   * Model's intervalMs is the one measured between its samples. */
+  intervalMs: number;
 }
 
 export const DEFAULT_STATE: UiState = {
@@ -83,14 +63,14 @@ export const DEFAULT_STATE: UiState = {
   groupByContainer: false,
   filter: '',
   filterEditing: false,
-  pid: null,
+  pids: [],
   comm: null,
   container: null,
   syscall: null,
   pickIndex: 0,
   help: false,
   scroll: 0,
-  intervalMs: null,
+  intervalMs: 1000,
 };
 
 export function initialState(initial?: Partial<UiState>): UiState {

@@ -11,7 +11,7 @@ import { fmtBytes, fmtCount } from './format.js';
 import { Highlighted } from './highlight.js';
 import type { TableRow } from './rows.js';
 import { sparkline } from './sparkline.js';
-import type { ColumnId } from './state.js';
+import type { ColumnId } from './columns.js';
 import { tint, useTheme } from './theme.js';
 
 interface TableProps {
@@ -70,6 +70,11 @@ const HeaderRow = memo(function HeaderRow(props: Pick<TableProps, 'columns' | 's
   );
 });
 
+/** COMM cell: the name, and on a folded row how many exited processes it stands for. */
+function commText(row: TableRow): string {
+  return row.folded > 0 ? `${row.name} ×${fmtCount(row.folded)} exited` : row.name;
+}
+
 const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]; selected: boolean }) {
   const { row } = props;
   const theme = useTheme();
@@ -86,7 +91,7 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
       return;
     }
     if (c.id === 'pid') {
-      plain += fit(row.pid === null ? `×${row.count}` : String(row.pid), c.width, true);
+      plain += fit(row.pid !== null ? String(row.pid) : row.folded > 0 ? '—' : `×${row.count}`, c.width, true);
       return;
     }
     if (c.id === 'spark') {
@@ -104,7 +109,7 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
       }
       return;
     }
-    const text = c.id === 'user' ? row.user : c.id === 'ctr' ? row.container || '-' : c.id === 'cmdline' ? row.cmdline : row.name;
+    const text = c.id === 'user' ? row.user : c.id === 'ctr' ? row.container || '-' : c.id === 'cmdline' ? row.cmdline : commText(row);
     const hits = c.id === 'comm' ? row.nameHits : c.id === 'cmdline' ? row.cmdHits : [];
     const pad = gap(c, i === 0);
     const cell = fit(text, c.width - pad);
@@ -124,7 +129,7 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
   if (!props.selected) plain = plain.trimEnd();
   flush();
   return (
-    <Text wrap="truncate" inverse={props.selected} dimColor={row.exited}>
+    <Text wrap="truncate" inverse={props.selected} dimColor={row.exited || row.folded > 0}>
       {parts}
     </Text>
   );

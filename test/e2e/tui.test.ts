@@ -100,13 +100,53 @@ it('totals: the generator tops the table with its exact counts', async () => {
   assert.deepEqual(top.slice(9, 14), ['400', '400', '120', '120', '20']);
 });
 
+/** SGR parameters that set a foreground or background colour. */
+function colourCodes(screen: string): string[] {
+  const found: string[] = [];
+  for (const [, params] of screen.matchAll(/\u001b\[([0-9;:]*)m/g)) {
+    const first = Number(params!.split(/[;:]/)[0]);
+    for (const p of params!.split(';').map(Number)) {
+      if ((p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107)) found.push(params!);
+      if (first === 38 || first === 48) break; // the rest are the colour's own numbers
+    }
+  }
+  return found;
+}
+
+it('colour on screen by default; NO_COLOR=1 in the environment removes all of it', async () => {
+  const coloured = tmux('capture-pane', '-e', '-p', '-t', SESSION);
+  assert.ok(colourCodes(coloured).length > 0, `no colour in:\n${JSON.stringify(coloured.slice(0, 400))}`);
+  const plainSession = `${SESSION}-nc`;
+  tmux('new-session', '-d', '-s', plainSession, '-x', '160', '-y', '40',
+    'env -u CI NO_COLOR=1 "$E2E_NODE" "$E2E_CLI" --interval 0.5 --probes sock --ipc off');
+  try {
+    const capture = () => tmux('capture-pane', '-e', '-p', '-t', plainSession);
+    const deadline = Date.now() + 15_000;
+    let s = capture();
+    // Wait for a full frame with sparklines (drawn in colour when allowed).
+    while (!(/probes sock/.test(s) && /PID\s+USER\s+COMM/.test(s) && /[▁▂▃▄▅▆▇█]/.test(s)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = capture();
+    }
+    assert.match(s, /PID\s+USER\s+COMM/, `no table in:\n${s}`);
+    assert.deepEqual(colourCodes(s), []);
+    assert.match(s, /\u001b\[[0-9;]*7[;m]/, 'the selection is still shown, in inverse');
+  } finally {
+    tmux('send-keys', '-t', plainSession, 'q');
+    const deadline = Date.now() + 10_000;
+    while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', plainSession]).status === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+});
+
 it('/ and the name filter the table to the generator', async () => {
   await keys('/');
   await keys('-l', 'msggen');
   await keys('Enter');
   const s = await waitFor('one row', (x) => tableRows(x).length === 1);
-  assert.equal(tableRows(s)[0]![2], 'msggen');
-  assert.match(s, /msggen/);
+  assert.deepEqual(tableRows(s)[0]!.slice(0, 3), [String(genPid), 'root', 'msggen']);
+  assert.match(s, /^\[TOTALS\] \[filter \/msggen\]$/m, 'the filter is on screen');
 });
 
 it('Enter drills in: per-syscall calls, messages, bytes and errors', async () => {

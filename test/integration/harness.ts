@@ -20,6 +20,7 @@ export interface Counts {
 export interface JsonProcess {
   pid: number;
   comm: string;
+  container: string | null;
   exited: boolean;
   /** Exited processes folded into this row (0: one process). */
   folded: number;

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleKey, resolveSelection, type KeyContext } from '../../src/ui/actions.js';
-import { listOf } from '../../src/ui/rows.js';
+import { listOf } from '../../src/ui/rank.js';
 import { DEFAULT_STATE, type UiState } from '../../src/ui/state.js';
 import type { Stroke } from '../../src/ui/keys.js';
+import { FOOTER, HELP, KEYS } from '../../src/ui/keymap.js';
 
 const ctx: KeyContext = {
   rows: listOf(['a', 'b', 'c', 'd'].map((key) => ({ key, group: null }))),
@@ -11,7 +12,7 @@ const ctx: KeyContext = {
   pageSize: 2,
   listLength: 10,
   anchor: 'top',
-  intervalMs: 1000,
+  watching: true,
 };
 
 function press(state: UiState, ...keys: Stroke[]) {
@@ -76,10 +77,17 @@ test('pasted control bytes never enter the filter text', () => {
 });
 
 test('Esc in the table peels the syscall view, then the filters', () => {
-  const s: UiState = { ...DEFAULT_STATE, syscall: 'recvmmsg', filter: 'x', pid: 3 };
+  const s: UiState = { ...DEFAULT_STATE, syscall: 'recvmmsg', filter: 'x', pids: [3], comm: 'ng', container: 'host' };
   const once = press(s, { name: 'escape' }).s;
   assert.equal(once.syscall, null);
   assert.equal(once.filter, 'x');
   const twice = press(once, { name: 'escape' }).s;
-  assert.deepEqual([twice.filter, twice.pid], ['', null]);
+  assert.deepEqual([twice.filter, twice.pids, twice.comm, twice.container], ['', [], null, null]);
+});
+
+test('the key table binds each stroke once, and help and footers come from it', () => {
+  const seen = KEYS.flatMap((d) => d.strokes.map(([s]) => JSON.stringify(s)));
+  assert.deepEqual(seen.filter((s, i) => seen.indexOf(s) !== i), []);
+  assert.deepEqual(HELP.at(-1), ['q F10 Ctrl-C', 'quit']);
+  assert.equal(FOOTER['pick-syscall'], '↑↓ choose  Enter rank by it  Esc cancel');
 });

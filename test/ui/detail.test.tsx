@@ -63,7 +63,12 @@ test('Tab and 1-6 switch panes; each renders its data', async () => {
   assert.match(f, /128-255 +80 █+/);
   assert.match(f, /1K-2K +2 █/);
   assert.match(f, /32-63 +0 +32-63 +40 █+/);
-  assert.ok(!/\b2-3\b/.test(f.split('recv')[1] ?? '') || f.includes('0      3'), 'range starts at the first used bucket');
+  // From the first bucket in use (size 0: recv 3) to the last (1K-2K: send 2).
+  const lines = f.split('\n');
+  const top = lines.findIndex((l) => /^send +recv$/.test(l));
+  const labels = lines.slice(top + 1, top + 14).map((l) => l.trim().split(/\s+/)[0] ?? '');
+  assert.deepEqual(labels, ['0', '1', '2-3', '4-7', '8-15', '16-31', '32-63', '64-127', '128-255', '256-511', '512-1023', '1K-2K', '']);
+  assert.match(lines[top + 1]!, /^ +0 +0 +0 +3 █+$/);
 
   await ui.press('5');
   f = ui.frame();

@@ -2,6 +2,8 @@ import { comms, KEY, mount } from './helpers.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeModel } from '../fixtures/synthetic.js';
+import { parseOptions } from '../../src/cli/options.js';
+import { initialUi } from '../../src/cli/run-tui.js';
 
 // The SGR codes right before the matched run must include bold and underline.
 function emphasis(line: string, run: string): string {
@@ -69,10 +71,14 @@ test('while typing, best fuzzy match ranks first; after Enter the sort column ru
 
 test('presets from initial state (--pid, --comm, --container, --filter)', async () => {
   const m = makeModel({ processes: 10 });
-  const byPid = await mount(m, { initial: { pid: 1002 } });
+  const byPid = await mount(m, { initial: { pids: [1002] } });
   assert.deepEqual(comms(byPid.frame()), ['postgres']);
   assert.ok(byPid.frame().includes('[pid=1002]'));
   byPid.unmount();
+  const byPids = await mount(m, { initial: { pids: [1002, 1005] } });
+  assert.deepEqual(comms(byPids.frame()), ['postgres', 'chronyd']);
+  assert.ok(byPids.frame().includes('[pid=1002,1005]'));
+  byPids.unmount();
   const byComm = await mount(m, { initial: { comm: 'kafka' } });
   assert.deepEqual(comms(byComm.frame()), ['kafka']);
   byComm.unmount();
@@ -108,5 +114,29 @@ test('highlighting never splits an emoji', async () => {
   await ui.press('/', 'a', '😀');
   const line = ui.raw().split('\n').find((l) => l.includes('1000')) ?? '';
   assert.ok(line.includes('😀'), 'emoji intact between style codes');
+  ui.unmount();
+});
+
+test('--pid/--comm/--container are filters on screen that Esc clears, never a hidden one', async () => {
+  const m = makeModel({ processes: 10 });
+  for (const [argv, shown, tag] of [
+    [['--comm', 'nginx'], ['nginx'], '[comm=nginx]'],
+    [['--pid', '1002', '--pid', '1004'], ['postgres', 'haproxy'], '[pid=1002,1004]'],
+    [['--container', 'c0ffee1'], ['nginx', 'haproxy', 'systemd-journal'], '[container=c0ffee1]'],
+  ] as const) {
+    const ui = await mount(m, { initial: initialUi(parseOptions([...argv])) });
+    assert.deepEqual(comms(ui.frame()), shown, argv.join(' '));
+    assert.match(ui.frame(), new RegExp(`^${tag.replace(/[[\]]/g, '\\$&')}$`, 'm'), 'the filter is on screen');
+    await ui.press(KEY.escape);
+    assert.equal(comms(ui.frame()).length, 10, 'Esc shows every process again');
+    assert.ok(!ui.frame().includes(tag));
+    ui.unmount();
+  }
+});
+
+test('--container host keeps exactly the processes outside any container', async () => {
+  const ui = await mount(makeModel({ processes: 10 }), { initial: initialUi(parseOptions(['--container', 'host'])) });
+  assert.deepEqual(comms(ui.frame()), ['dnsmasq', 'redis-server', 'sshd', 'kafka']);
+  assert.match(ui.frame(), /^\[container=host\]$/m);
   ui.unmount();
 });

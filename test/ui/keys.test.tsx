@@ -2,6 +2,8 @@ import { comms, KEY, mount, tableLines } from './helpers.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeModel, makeProcess } from '../fixtures/synthetic.js';
+import { parseOptions } from '../../src/cli/options.js';
+import { initialUi } from '../../src/cli/run-tui.js';
 
 const BUSY_FIRST = ['dnsmasq', 'nginx', 'postgres', 'redis-server', 'haproxy'];
 
@@ -92,10 +94,11 @@ test('+ and - step the interval through Controls', async () => {
     ui.calls.filter((c) => c[0] === 'setIntervalMs').map((c) => c[1]),
     [2000, 5000, 2000, 1000, 500],
   );
-  assert.match(ui.frame(), /every 1s \(→0\.5s\)/, 'requested interval shown until the engine applies it');
-  const applied = makeModel();
-  applied.intervalMs = 500;
-  await ui.update(applied);
+  assert.match(ui.frame(), /every 0\.5s {2}/, 'the interval asked for, at once');
+  // The Model's interval is the measured one: the header does not show it.
+  const measured = makeModel();
+  measured.intervalMs = 503;
+  await ui.update(measured);
   assert.match(ui.frame(), /every 0\.5s {2}/);
   ui.unmount();
 });
@@ -137,5 +140,16 @@ test('c groups rows per container, "host" for none; Enter opens one', async () =
   assert.ok(ui.frame().includes('container=c0ffee1'));
   await ui.press(KEY.escape);
   assert.equal(comms(ui.frame()).length, 6);
+  ui.unmount();
+});
+
+test('the header shows the interval asked for (--interval), not the measured one', async () => {
+  const m = makeModel();
+  m.intervalMs = 250; // the quick first refresh
+  const ui = await mount(m, { initial: initialUi(parseOptions(['--interval', '2'])) });
+  assert.match(ui.frame(), /every 2s {2}up/);
+  await ui.press('+');
+  assert.match(ui.frame(), /every 5s {2}up/);
+  assert.deepEqual(ui.calls, [['setIntervalMs', 5000]]);
   ui.unmount();
 });

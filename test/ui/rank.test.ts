@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProcessRow } from '../../src/data/model/model.js';
-import { rankRows } from '../../src/ui/rows.js';
-import { DEFAULT_STATE, type ColumnId, type UiState } from '../../src/ui/state.js';
+import { rankRows } from '../../src/ui/rank.js';
+import type { ColumnId } from '../../src/ui/columns.js';
+import { DEFAULT_STATE, type UiState } from '../../src/ui/state.js';
 import { smallest } from '../../src/ui/topk.js';
 import { counts, makeProcess, stat } from '../fixtures/synthetic.js';
 

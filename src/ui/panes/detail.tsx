@@ -2,6 +2,9 @@
 import { Box, Text } from 'ink';
 import type { Detail, ProcessRow } from '../../data/model/model.js';
 import { escapeControl } from '../../data/model/sanitize.js';
+import { HOST } from '../../data/model/filter.js';
+import { fmtCount } from '../format.js';
+import { PANE_HINT } from '../keymap.js';
 import { PANES, type PaneName } from '../state.js';
 import { Events, eventWindow } from './events.js';
 import { History } from './history.js';
@@ -19,6 +22,8 @@ const TITLES: Record<PaneName, string> = {
   history: 'History',
   events: 'Events',
 };
+
+const FOLDED_TEXT = 'Folded rows have no live detail: exited processes, only their totals (Summary).';
 
 /** Detail only counts when it is for the process on screen. */
 export function detailFor(detail: Detail | null, key: string | null): Detail | null {
@@ -42,14 +47,22 @@ function Tabs(props: { pane: PaneName }) {
           <Text inverse={p === props.pane} bold={p === props.pane}>{` ${i + 1} ${TITLES[p]} `}</Text>
         </Text>
       ))}
-      <Text dimColor>{'  Tab/1-6 switch · Esc back'}</Text>
+      <Text dimColor>{`  ${PANE_HINT}`}</Text>
     </Text>
   );
 }
 
 function Title(props: { row: ProcessRow }) {
   const r = props.row;
-  const where = r.container === null ? 'host' : `container ${escapeControl(r.container)}`;
+  const where = r.container === null ? HOST : `container ${escapeControl(r.container)}`;
+  if (r.folded > 0) {
+    return (
+      <Text wrap="truncate" dimColor>
+        <Text bold>{`${escapeControl(r.comm)} ×${fmtCount(r.folded)} exited`}</Text>
+        {`  [folded: final totals of ${r.folded} processes]  ${where}`}
+      </Text>
+    );
+  }
   return (
     <Text wrap="truncate" dimColor={r.exitedAt !== null}>
       <Text bold>{`PID ${r.pid} ${escapeControl(r.comm)}`}</Text>
@@ -82,13 +95,16 @@ export function DetailView(props: DetailViewProps) {
     height: Math.max(1, props.height - 2),
   };
   // Everything but Summary comes from per-process detail, which the engine
-  // starts collecting when we call watch().
+  // starts collecting when we call watch(); a folded row never gets any.
+  const folded = props.row.folded > 0 && props.pane !== 'summary';
   const waiting = props.pane !== 'summary' && props.detail === null;
   return (
     <Box flexDirection="column">
       <Title row={props.row} />
       <Tabs pane={props.pane} />
-      {waiting ? (
+      {folded ? (
+        <Text dimColor>{FOLDED_TEXT}</Text>
+      ) : waiting ? (
         <Text dimColor>collecting…</Text>
       ) : (
         {
