@@ -50,11 +50,26 @@ function Alarm(props: { label: string; value: number }) {
 }
 
 /** The parts of a Model the header shows (not the process list). */
-export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'uptimeMs' | 'health' | 'cost' | 'send' | 'recv'>;
+export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
 
 export function headerInfo(m: Model): HeaderInfo {
-  const { host, kernel, probes, ipc, uptimeMs, health, cost, send, recv } = m;
-  return { host, kernel, probes, ipc, uptimeMs, health, cost, send, recv };
+  const { host, kernel, probes, ipc, uptimeMs, health, maps, cost, send, recv } = m;
+  return { host, kernel, probes, ipc, uptimeMs, health, maps, cost, send, recv };
+}
+
+/** The fullest of the maps that bound how many processes are counted at
+ * once, in percent (exited processes leave them; --max-procs sizes them). */
+export function mapFill(maps: Model['maps']): number | null {
+  if (!maps) return null;
+  return Math.max(...[maps.counters, maps.procs, maps.errnos].map((m) => (m.max > 0 ? (m.used / m.max) * 100 : 0)));
+}
+
+/** Map fill, yellow from three quarters full: counting stops at 100 %. */
+function Fill(props: { percent: number | null }) {
+  const theme = useTheme();
+  if (props.percent === null) return null;
+  const high = props.percent >= 75;
+  return <Text color={high ? tint(theme, 'yellow') : undefined} bold={high}>{`  maps ${fmtPercent(props.percent)}`}</Text>;
 }
 
 interface HeaderProps {
@@ -100,6 +115,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Alarm label="map-full" value={mapFull} />
         {'  '}
         <Alarm label="lost" value={h.stateLost} />
+        <Fill percent={mapFill(m.maps)} />
         {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}`}
       </Text>
       {props.tags !== '' && (

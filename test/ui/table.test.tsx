@@ -117,3 +117,15 @@ test('empty model says so', async () => {
   assert.ok(ui.frame().includes('no message traffic seen yet'));
   ui.unmount();
 });
+
+test('header shows how full the kernel maps are, yellow from three quarters', async () => {
+  const low = await mount(makeModel({ processes: 5 }));
+  // 5 processes of 16,384: the procs map is the fullest
+  assert.match(low.frame(), /lost 0 {2}maps 0\.03% {2}cost:/);
+  low.unmount();
+  const m = makeModel({ processes: 5 });
+  const full = await mount({ ...m, maps: { counters: { used: 13_000, max: 16_384 * 4 }, procs: { used: 13_000, max: 16_384 }, errnos: { used: 0, max: 16_384 } } });
+  assert.match(full.frame(), /maps 79\.3%/);
+  assert.match(full.raw(), /\u001b\[33m[^\n]*maps 79\.3%/);
+  full.unmount();
+});
