@@ -201,9 +201,9 @@ const CLK_TCK = (() => {
   return Number(r.stdout.trim()) || 100;
 })();
 
-/** utime+stime of a whole process (all threads), in seconds. */
-export function cpuSeconds(pid: number): number {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime+stime of a whole process (all threads), or of one of its threads, in seconds. */
+export function cpuSeconds(pid: number, tid?: number): number {
+  const s = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   // fields after comm start at field 3 (state): utime is field 14, stime 15
   return (Number(f[11]) + Number(f[12])) / CLK_TCK;

@@ -7,7 +7,7 @@
 //   --out F   also write the report to F
 //   --strict  (full run) exit 1 when a target is missed
 //   --only S  run only these sections, e.g. --only 5 or --only 5,6 (7: the
-//             Prometheus exporter)
+//             Prometheus exporter; 8: process churn)
 //   --reps N  §1+2 repetitions (default 9; 2 with --quick)
 //   --conditions IDS  §1+2 conditions to run, e.g. msgtop-sock,floor-sock
 //             (a focused comparison with more repetitions in the same time)
@@ -19,6 +19,7 @@ import { runExact, type ExactResult } from './exact.js';
 import { exporterCost, type ExporterResult } from './exporter.js';
 import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
 import { notStarted, ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
+import { churnCost, type ChurnResult, type Usage } from './churn.js';
 import { conditions } from './tracers.js';
 import {
   frameTime,
@@ -59,6 +60,7 @@ const CFG = quick
       frame: { processes: 10_000, frames: 3, warmup: 5 },
       startupReps: 2,
       exporter: { procs: 200, warmup: 3, plan: [{ everySec: 15, seconds: 16 }, { everySec: 1, seconds: 5 }] },
+      churn: { children: 10_000, idle: 3, after: 5 },
     }
   : {
       reps: 9,
@@ -74,6 +76,7 @@ const CFG = quick
       frame: { processes: 10_000, frames: 20, warmup: 60 },
       startupReps: 5,
       exporter: { procs: 2000, warmup: 10, plan: [{ everySec: 15, seconds: 60 }, { everySec: 1, seconds: 30 }] },
+      churn: { children: 100_000, idle: 10, after: 70 },
     };
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -347,6 +350,22 @@ function exporterRows(e: ExporterResult | null): void {
   }
 }
 
+function churnRows(c: ChurnResult | null): void {
+  if (!c) return;
+  const cond = `${f0(c.processes)} processes in ${c.seconds.toFixed(0)} s`;
+  const use = (u: Usage) => `${pct(u.cpuPercent)} · ${mb(u.rssPeakBytes)}`;
+  const after = `${CFG.churn.after} s from 5 s after`;
+  for (const [who, k] of [['--json', 'json'], ['TUI', 'tui']] as const) {
+    row({ sec: '8', what: `${who} CPU · RSS peak, before the churn (idle)`, cond: 'msgtop --json and the TUI at once', value: use(c.idleBefore[k]), spread: `over ${CFG.churn.idle} s`, n: '1', target: '' });
+    row({ sec: '8', what: `${who} CPU · RSS peak, during the churn`, cond, value: use(c.during[k]), spread: '', n: '1', target: '≤ 150 MB' }, quick ? undefined : c.during[k].rssPeakBytes <= 150 * 1048576);
+    row({ sec: '8', what: `${who} CPU · RSS peak, after the churn`, cond, value: use(c.after[k]), spread: after, n: '1', target: 'CPU ≤ idle + 1 point, ≤ 150 MB' }, quick ? undefined : c.after[k].cpuPercent <= c.idleBefore[k].cpuPercent + 1 && c.after[k].rssPeakBytes <= 150 * 1048576);
+  }
+  row({ sec: '8', what: '--json line bytes: before · largest · last', cond, value: `${f0(c.lineBytes.before)} · ${f0(c.lineBytes.max)} · ${f0(c.lineBytes.last)}`, spread: '', n: '1', target: 'largest ≤ 2 MB' }, c.lineBytes.max <= 2 << 20);
+  row({ sec: '8', what: 'totals per (comm, syscall) = what was sent; nothing map-full', cond, value: c.exact && c.mapFull === 0 ? 'MATCH' : `MISMATCH ${c.mismatch} map-full ${c.mapFull}`, spread: '', n: '1', target: 'MATCH' }, c.exact && c.mapFull === 0);
+  row({ sec: '8', what: 'eviction: addon thread CPU per exited process', cond, value: `${c.evictUsPerProc.toFixed(1)} µs`, spread: '', n: '1', target: '' });
+  row({ sec: '8', what: 'eviction: exit hook BPF run time per process exit', cond: 'any process exiting on the machine', value: `${f0(c.exitHookNs)} ns`, spread: 'kernel.bpf_stats_enabled on for the churn', n: '1', target: '' });
+}
+
 async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (only && !only.some((s) => name.startsWith(s))) return null;
   const t0 = Date.now();
@@ -414,6 +433,7 @@ async function main(): Promise<number> {
   });
   const js = await section('6a start → first JSON line', () => jsonStartup(CFG.startupReps));
   const tui = await section('6b start → first TUI frame', () => tuiStartup(CFG.startupReps));
+  const churn = await section(`8 ${CFG.churn.children.toLocaleString('en-US')} short-lived processes`, () => churnCost(CFG.churn.children, CFG.churn.idle, CFG.churn.after));
   const exp = await section(`7 Prometheus exporter with ${CFG.exporter.procs} active processes`, () =>
     exporterCost(CFG.exporter.procs, CFG.busy.rateHz, CFG.exporter.warmup, CFG.exporter.plan),
   );
@@ -426,6 +446,7 @@ async function main(): Promise<number> {
   frameRows(frames);
   startupRows(js, tui);
   exporterRows(exp);
+  churnRows(churn);
 
   // A condition left out is a measurement that did not happen.
   problems.push(...notStarted);
@@ -463,6 +484,7 @@ async function main(): Promise<number> {
   for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
   if (js) commands.push(`- §6a: \`${js.command}\``);
   if (tui) commands.push(`- §6b: ${tui.command}`);
+  if (churn) commands.push(`- §8: ${churn.command}; CPU and RSS of both pids as in §5, sampled every 200 ms; eviction CPU = utime+stime of the addon's msgtop-evict thread`);
   if (exp) commands.push(`- §7: ${exp.command}; scrapes are GET /metrics from the bench (fetch), CPU and RSS of the exporter's pid as in §5`);
 
   const report = [

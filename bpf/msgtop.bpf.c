@@ -49,12 +49,14 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* ==== maps ================================================================ */
 
-/* The addon sizes counters, procs and errnos from --max-procs.
- * Hash maps are not preallocated: preallocating per-CPU values for every
- * possible entry costs start-up time in proportion to the CPU count. */
+/* The addon sizes counters, procs and errnos from --max-procs. They are
+ * preallocated plain hashes: entries come and go with every process, and a
+ * map that allocates on insert fails inserts (ENOMEM) while memory freed
+ * by recent deletes waits for an RCU grace period; plain values keep the
+ * preallocation independent of the CPU count. Messages add up in the
+ * per-CPU accumulators below; only folds write here, with atomic adds. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_key);
 	__type(value, struct mt_counts);
@@ -91,15 +93,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_proc_key);
 	__type(value, struct mt_proc);
 } procs SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct mt_errno_key);
 	__type(value, __u64);
@@ -410,10 +410,11 @@ static __always_inline void fold(struct acc *a, __u32 sys)
 		return;
 	c = bpf_map_lookup_elem(&counters, &key);
 	if (c) {
-		c->calls += a->c.calls;
-		c->messages += a->c.messages;
-		c->bytes += a->c.bytes;
-		c->errors += a->c.errors;
+		/* Folds of one process's slots may run on two CPUs at once. */
+		__sync_fetch_and_add(&c->calls, a->c.calls);
+		__sync_fetch_and_add(&c->messages, a->c.messages);
+		__sync_fetch_and_add(&c->bytes, a->c.bytes);
+		__sync_fetch_and_add(&c->errors, a->c.errors);
 	} else {
 		__u32 idx = MT_STAT_COUNTER_FULL;
 		__u64 *v = bpf_map_lookup_elem(&stats, &idx);
@@ -462,7 +463,7 @@ static __noinline int count_errno(struct task_struct *task, __u32 sys, __u32 err
 		e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
 	}
 	if (e)
-		*e += 1;
+		__sync_fetch_and_add(e, 1);
 	return 0;
 }
 

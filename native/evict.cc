@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
 #include <sched.h>
 
 #include <cerrno>
@@ -15,15 +16,15 @@
 
 namespace {
 
+// Key and value sizes; all three are plain (not per-CPU) hashes.
 struct Layout {
 	size_t key, value;
-	bool percpu;
 };
 
 const Layout LAYOUTS[Evictor::MAP_COUNT] = {
-	{sizeof(mt_key), sizeof(mt_counts), true},
-	{sizeof(mt_proc_key), sizeof(mt_proc), false},
-	{sizeof(mt_errno_key), sizeof(uint64_t), true},
+	{sizeof(mt_key), sizeof(mt_counts)},
+	{sizeof(mt_proc_key), sizeof(mt_proc)},
+	{sizeof(mt_errno_key), sizeof(uint64_t)},
 };
 
 void append(std::vector<uint8_t> &out, const void *p, size_t n)
@@ -60,6 +61,7 @@ std::string Evictor::Start(int period_ms, uint64_t wake_bytes)
 		return std::string("cannot open the exits ring buffer: ") + strerror(errno);
 	skel_->bss->exit_wake_bytes = wake_bytes;
 	thread_ = std::thread([this, period_ms] { Run(period_ms); });
+	pthread_setname_np(thread_.native_handle(), "msgtop-evict"); // for top -H and the bench
 	return "";
 }
 
@@ -136,7 +138,7 @@ void Evictor::EvictFrom(Map map, const std::set<std::pair<uint32_t, uint64_t>> &
 	int fd = Fd(map);
 	std::vector<uint8_t> all, keys;
 
-	if ((l.percpu ? read_percpu_hash(fd, l.key, l.value, all) : read_hash(fd, l.key, l.value, all)) < 0)
+	if (read_hash(fd, l.key, l.value, all) < 0)
 		return; // left for the sampler's forget()
 	for (size_t off = 0; off + rec <= all.size(); off += rec) {
 		uint32_t tgid;
@@ -162,7 +164,7 @@ int Evictor::Read(Map map, std::vector<uint8_t> &out)
 		handed_.swap(exits_);
 		exits_.clear();
 	}
-	int err = l.percpu ? read_percpu_hash(fd, l.key, l.value, out) : read_hash(fd, l.key, l.value, out);
+	int err = read_hash(fd, l.key, l.value, out);
 	if (err < 0)
 		return err;
 	used_[map] = out.size() / (l.key + l.value);

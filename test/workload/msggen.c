@@ -1559,6 +1559,8 @@ static void parse_args(int argc, char **argv)
 		usage_error("--churn cannot be combined with --threads, --procs or --hold");
 	if ((o.churn_alive || o.n_churn_names) && !o.churn)
 		usage_error("--churn-alive and --churn-names need --churn");
+	if (o.churn && (o.n_eagain || o.n_enomsg))
+		usage_error("--churn cannot be combined with --eagain or --enomsg (children share one socket pair and queue)");
 	if (o.churn && o.transport == T_TCP)
 		usage_error("--churn needs --transport unix or udp (children share one socket pair)");
 	if (!o.churn_alive)
