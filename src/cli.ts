@@ -1,11 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=1024
 // Entry point: flags → a source (the live kernel) → a sink (TUI, JSON or
 // the Prometheus exporter).
-// V8 takes heap sizes only at launch: here, and in `npm start`. The small
-// young generation keeps RSS ~25 MB lower with 2,000 processes for ~1% of a
-// core. The 1 GiB old-space limit makes V8 collect when the old generation
-// has grown ~1.6× its live size, not 4× as under the default limit: without
-// it, RSS swings up by ~60 MB between full collections at 2,000 processes.
+// V8 takes heap sizes only at launch: here, and in `npm start`. A small
+// young generation keeps RSS down for a little CPU; a 1 GiB old-space limit
+// makes V8 collect the old generation long before it grows to several times
+// its live size (the README says what they save).
 import { parseOptions, type Options } from './cli/options.js';
 import { UserError } from './data/user-error.js';
 
