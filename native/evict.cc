@@ -78,7 +78,10 @@ void Evictor::Run(int period_ms)
 {
 	auto next = std::chrono::steady_clock::now();
 	while (!stop_) {
-		ring_buffer__poll(ring_, period_ms); // consumes; woken early past exit_wake_bytes
+		// Sleeps until the period ends or the kernel wakes it (past
+		// exit_wake_bytes); poll consumes only after a wake-up, so consume too.
+		ring_buffer__poll(ring_, period_ms);
+		ring_buffer__consume(ring_);
 		auto now = std::chrono::steady_clock::now();
 		if (pending_.empty() || (now < next && pending_.size() * (sizeof(mt_exit) + 8) < skel_->bss->exit_wake_bytes))
 			continue;
