@@ -4,7 +4,7 @@
 import type { ProcessRow } from '../model/model.js';
 import type { ProcInfo } from '../proc/registry.js';
 import type { Identity, RowSource } from './row-build.js';
-import { emptyTally, mergeInto, newInterval } from './tally.js';
+import { mergeInto, newInterval } from './tally.js';
 
 interface Group extends RowSource {
   id: Identity;
@@ -28,7 +28,11 @@ export class Folds {
     let g = this.groups.get(key);
     if (!g) {
       g = {
-        ...emptyTally(),
+        totals: [],
+        deltas: [],
+        errnos: new Map(),
+        history: [],
+        bytesHistory: [],
         row: null,
         id: {
           key,

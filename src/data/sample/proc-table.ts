@@ -6,7 +6,7 @@ import type { Counts } from '../model/model.js';
 import { delta, delta1, zero } from '../model/counts.js';
 import { decodeCounters, decodeErrnos, sysName } from '../kernel/records.js';
 import { startTicks, type ProcInfo } from '../proc/registry.js';
-import { addCounts, addErrno, emptyTally } from './tally.js';
+import { addCounts, addErrno } from './tally.js';
 import type { RowSource } from './row-build.js';
 
 export interface Proc extends RowSource {
@@ -47,8 +47,14 @@ export class ProcTable {
     }
     let p = list.find((x) => x.startNs === startNs);
     if (!p) {
+      // Every field written out, in one order: a spread would give each
+      // process an object shape of its own (a hot path under churn).
       p = {
-        ...emptyTally(),
+        totals: [],
+        deltas: [],
+        errnos: new Map(),
+        history: [],
+        bytesHistory: [],
         tgid,
         startNs,
         key: `${tgid}:${startTicks(startNs)}`,

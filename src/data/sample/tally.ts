@@ -24,10 +24,6 @@ export interface Tally {
   bytesHistory: number[];
 }
 
-export function emptyTally(): Tally {
-  return { totals: [], deltas: [], errnos: new Map(), history: [], bytesHistory: [] };
-}
-
 /** Adds `inc` to syscall `sys` of `t`: its total and this interval's growth. */
 export function addCounts(t: Tally, sys: number, inc: Counts): void {
   const total = t.totals[sys];
