@@ -41,7 +41,7 @@ const help = `
     --linger SECONDS    an exited process keeps its own row this long, then folds
                         into one row per command name and container (default 60)
     --max-exited N      exited processes kept as their own rows at most; the
-                        oldest fold first (default 1000)
+                        oldest fold first (default 200)
     --max-procs N       processes counted at once: sizes the kernel maps (default
                         16384; exited processes leave them within 0.1 s)
     --top K             --prometheus: per-process series (pid label) for the
@@ -140,7 +140,7 @@ export function parseOptions(argv: string[]): Options {
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
-    maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 1000),
+    maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 200),
     maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
     prometheus,
     top: Math.floor(number('top', f.top, 0, 1000) ?? 10),

@@ -62,7 +62,7 @@ export class Sampler {
     this.events = opts.events ?? new EventLog();
     this.detail = new DetailTracker(this.registry, this.events);
     this.lingerMs = opts.lingerMs ?? 60_000;
-    this.maxExited = opts.maxExited ?? 1000;
+    this.maxExited = opts.maxExited ?? 200;
     const historyLen = opts.historyLen ?? 120;
     this.lengths = { historyLen, rowHistoryLen: Math.min(historyLen, opts.rowHistoryLen ?? 10) };
     this.startedAt = this.now();
