@@ -80,11 +80,8 @@ public:
 					   InstanceMethod("watch", &Engine::Watch),
 					   InstanceMethod("clearDetail", &Engine::ClearDetail),
 					   InstanceMethod("forget", &Engine::Forget),
-					   InstanceMethod("readExited", &Engine::ReadExited),
 					   InstanceMethod("mapUsage", &Engine::MapUsage),
-					   InstanceMethod("readCounters", &Engine::ReadCounters),
-					   InstanceMethod("readProcs", &Engine::ReadProcs),
-					   InstanceMethod("readErrnos", &Engine::ReadErrnos),
+					   InstanceMethod("readProcessMaps", &Engine::ReadProcessMaps),
 					   InstanceMethod("readThreads", &Engine::ReadThreads),
 					   InstanceMethod("readThreadNames", &Engine::ReadThreadNames),
 					   InstanceMethod("readPeers", &Engine::ReadPeers),
@@ -319,11 +316,12 @@ private:
 		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
 	}
 
-	// The maps that name processes, with the final records of evicted ones.
-	Napi::Value ReadEvictable(const Napi::CallbackInfo &info, Evictor::Map map)
+	// readProcessMaps(): { counters, procs, errnos, exited }, read at one
+	// instant as far as evictions go (see Evictor::ReadAll).
+	Napi::Value ReadProcessMaps(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		std::vector<uint8_t> out;
+		std::vector<uint8_t> maps[Evictor::MAP_COUNT], exits;
 
 		if (!Ready(info))
 			return env.Undefined();
@@ -331,26 +329,18 @@ private:
 			Napi::Error::New(env, "the engine is not attached").ThrowAsJavaScriptException();
 			return env.Undefined();
 		}
-		int err = evictor_->Read(map, out);
+		int err = evictor_->ReadAll(maps, exits);
 		if (err < 0) {
 			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
 			return env.Undefined();
 		}
-		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
-	}
-
-	Napi::Value ReadCounters(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::COUNTERS); }
-	Napi::Value ReadProcs(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::PROCS); }
-	Napi::Value ReadErrnos(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::ERRNOS); }
-
-	// readExited(): struct mt_exit records of the processes evicted since
-	// the last call.
-	Napi::Value ReadExited(const Napi::CallbackInfo &info)
-	{
-		std::vector<uint8_t> out;
-		if (evictor_)
-			out = evictor_->TakeExited();
-		return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
+		auto buf = [&](const std::vector<uint8_t> &v) { return Napi::Buffer<uint8_t>::Copy(env, v.data(), v.size()); };
+		Napi::Object out = Napi::Object::New(env);
+		out.Set("counters", buf(maps[Evictor::COUNTERS]));
+		out.Set("procs", buf(maps[Evictor::PROCS]));
+		out.Set("errnos", buf(maps[Evictor::ERRNOS]));
+		out.Set("exited", buf(exits));
+		return out;
 	}
 
 	// mapUsage(): entries in use at the last read and capacity, per map

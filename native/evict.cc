@@ -156,32 +156,25 @@ void Evictor::EvictFrom(Map map, const std::set<std::pair<uint32_t, uint64_t>> &
 	delete_keys(fd, l.key, keys);
 }
 
-int Evictor::Read(Map map, std::vector<uint8_t> &out)
+int Evictor::ReadAll(std::vector<uint8_t> (&maps)[MAP_COUNT], std::vector<uint8_t> &exits)
 {
-	const Layout &l = LAYOUTS[map];
 	std::lock_guard<std::mutex> g(mu_);
-	int fd = Fd(map);
 
-	if (map == COUNTERS) {
-		fold_accumulators(skel_);
-		handed_.swap(exits_);
-		exits_.clear();
+	fold_accumulators(skel_);
+	for (int m = 0; m < MAP_COUNT; m++) {
+		const Layout &l = LAYOUTS[m];
+		int err = read_hash(Fd(Map(m)), l.key, l.value, maps[m]);
+		if (err < 0)
+			return err;
+		used_[m] = maps[m].size() / (l.key + l.value);
 	}
-	int err = read_hash(fd, l.key, l.value, out);
-	if (err < 0)
-		return err;
-	used_[map] = out.size() / (l.key + l.value);
-	out.insert(out.end(), evicted_[map].begin(), evicted_[map].end());
-	evicted_[map].clear();
+	for (int m = 0; m < MAP_COUNT; m++) {
+		maps[m].insert(maps[m].end(), evicted_[m].begin(), evicted_[m].end());
+		evicted_[m].clear();
+	}
+	exits.swap(exits_);
+	exits_.clear();
 	return 0;
-}
-
-std::vector<uint8_t> Evictor::TakeExited()
-{
-	std::lock_guard<std::mutex> g(mu_);
-	std::vector<uint8_t> out;
-	out.swap(handed_);
-	return out;
 }
 
 void Evictor::Forget(uint32_t tgid, uint64_t start)

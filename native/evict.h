@@ -34,13 +34,13 @@ public:
 	std::string Start(int period_ms, uint64_t wake_bytes);
 	void Stop();
 
-	// Every entry of `map` (per-CPU values summed) plus the final records
-	// of entries evicted since the last read of it. COUNTERS also folds
-	// the accumulators first and hands over the exits evicted so far, so a
-	// process's exit never arrives before its last counts. Returns 0 or -errno.
-	int Read(Map map, std::vector<uint8_t> &out);
-	// struct mt_exit records handed over by the last Read(COUNTERS).
-	std::vector<uint8_t> TakeExited();
+	// One consistent read of the three maps, under the lock evictions take:
+	// folds the accumulators, then every entry of each map plus the final
+	// records of entries evicted since the last read, and the struct
+	// mt_exit records of those processes. A process is in the maps or in
+	// the evicted records, never in both and never half in each. Returns
+	// 0 or -errno.
+	int ReadAll(std::vector<uint8_t> (&maps)[MAP_COUNT], std::vector<uint8_t> &exits);
 	// Deletes a process's entries (one whose exit notice was lost).
 	void Forget(uint32_t tgid, uint64_t start_ns);
 	// Entries each map held at its last read.
@@ -60,6 +60,6 @@ private:
 	std::vector<mt_exit> pending_; // notices consumed, not yet evicted (thread only)
 	std::mutex mu_; // maps reads, evictions and the buffers below
 	std::vector<uint8_t> evicted_[MAP_COUNT];
-	std::vector<uint8_t> exits_, handed_;
+	std::vector<uint8_t> exits_;
 	uint32_t used_[MAP_COUNT] = {};
 };

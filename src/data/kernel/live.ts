@@ -30,11 +30,9 @@ interface NativeEngine {
   watch(tgid: number, on: boolean): void;
   clearDetail(tgid: number): void;
   forget(tgid: number, startNs: bigint): void;
-  readExited(): Buffer;
   mapUsage(): MapUsage;
-  readCounters(): Buffer;
-  readProcs(): Buffer;
-  readErrnos(): Buffer;
+  /** The maps keyed by process, read at one instant as far as evictions go. */
+  readProcessMaps(): { counters: Buffer; procs: Buffer; errnos: Buffer; exited: Buffer };
   readThreads(): Buffer;
   readThreadNames(): Buffer;
   readPeers(): Buffer;
@@ -172,10 +170,7 @@ export class LiveSource implements Source {
     const detail = this.watched !== null;
     return {
       monoNs: process.hrtime.bigint(),
-      counters: e.readCounters(),
-      procs: e.readProcs(),
-      errnos: e.readErrnos(),
-      exited: e.readExited(),
+      ...e.readProcessMaps(),
       maps: e.mapUsage(),
       threads: detail ? e.readThreads() : NO_RECORDS,
       threadNames: detail ? e.readThreadNames() : NO_RECORDS,
