@@ -5,6 +5,7 @@
 // dead out of the kernel maps costs.
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { totalsByComm } from '../test/integration/totals.js';
 import { startTui, type Tui } from './usercost.js';
 import { alive, cliJs, collect, cpuSeconds, msggen, nodeFlags, progIdsOf, progs, rel, rss, sleep, start, stop, sysctl, type GenCounts } from './lib.js';
 
@@ -108,16 +109,7 @@ export async function churnCost(children: number, idleSeconds: number, afterSeco
     const want = (JSON.parse(gen!.lines.at(-1)!) as { comms: Record<string, { ops: Record<string, GenCounts> }> }).comms;
     const mismatch: string[] = [];
     for (const name of NAMES) {
-      const got: Record<string, GenCounts> = {};
-      for (const p of last.processes.filter((x) => x.comm === name)) {
-        for (const [s, c] of Object.entries(p.syscalls)) {
-          const g = (got[s] ??= { calls: 0, messages: 0, bytes: 0, errors: 0 });
-          g.calls += c.calls;
-          g.messages += c.messages;
-          g.bytes += c.bytes;
-          g.errors += c.errors;
-        }
-      }
+      const got = totalsByComm(last.processes, name).syscalls;
       if (!isDeepStrictEqual(got, want[name]!.ops)) mismatch.push(`${name}: got ${JSON.stringify(got)}, sent ${JSON.stringify(want[name]!.ops)}`);
     }
     return {

@@ -5,7 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Msgtop, findProcess, msggen, runGen, settle, type Counts, type JsonLine, type JsonProcess } from './harness.js';
+import { Msgtop, findProcess, msggen, runGen, settle, type Counts } from './harness.js';
+import { totalsByComm } from './totals.js';
 
 const CHILDREN = 20_000;
 const NAMES = ['churn-a', 'churn-b', 'churn-c'];
@@ -29,22 +30,6 @@ function churn(args: string[]): Promise<ChurnResult> {
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ChurnResult) : reject(new Error(`msggen --churn failed (${code}): ${err}`))));
   });
-}
-
-/** Every row with this comm, folded or not, summed per syscall. */
-function byComm(line: JsonLine, comm: string): { rows: JsonProcess[]; syscalls: Record<string, Counts> } {
-  const rows = line.processes.filter((p) => p.comm === comm);
-  const syscalls: Record<string, Counts> = {};
-  for (const p of rows) {
-    for (const [name, c] of Object.entries(p.syscalls)) {
-      const s = (syscalls[name] ??= { calls: 0, messages: 0, bytes: 0, errors: 0 });
-      s.calls += c.calls;
-      s.messages += c.messages;
-      s.bytes += c.bytes;
-      s.errors += c.errors;
-    }
-  }
-  return { rows, syscalls };
 }
 
 for (const mode of ['sock', 'syscalls'] as const) {
@@ -77,7 +62,7 @@ for (const mode of ['sock', 'syscalls'] as const) {
       });
       for (const name of NAMES) {
         const want = r.comms[name]!;
-        const got = byComm(line, name);
+        const got = totalsByComm(line.processes, name);
         assert.deepEqual(got.syscalls, want.ops, `${name}: per-syscall totals equal what its processes did`);
         assert.equal(got.rows.length, 1, `${name}: one folded row`);
         assert.equal(got.rows[0]!.folded, want.children);
