@@ -7,7 +7,10 @@ import type { Identity, RowSource } from './row-build.js';
 import { mergeInto, newInterval } from './tally.js';
 
 interface Group extends RowSource {
+  key: string;
   id: Identity;
+  /** Processes folded in. */
+  count: number;
 }
 
 /** Row key of the group for (comm, container); a NUL cannot occur in either. */
@@ -34,8 +37,9 @@ export class Folds {
         history: [],
         bytesHistory: [],
         row: null,
+        key,
+        count: 0,
         id: {
-          key,
           pid: 0,
           startTicks: 0,
           comm: info.comm,
@@ -45,12 +49,12 @@ export class Folds {
           container: info.container,
           cgroup: info.cgroup,
           exitedAt: info.exitedAt,
-          folded: 0,
         },
       };
       this.groups.set(key, g);
     }
     mergeInto(g, tally);
+    g.count++;
     // Identity is replaced, not mutated: the last Model's row still holds the old one.
     const id = g.id;
     const mixedUser = id.uid !== info.uid;
@@ -60,7 +64,6 @@ export class Folds {
       uid: mixedUser ? -1 : id.uid,
       cgroup: id.cgroup === info.cgroup ? id.cgroup : '',
       exitedAt: Math.max(id.exitedAt ?? 0, info.exitedAt ?? 0),
-      folded: id.folded + 1,
     };
   }
 
@@ -69,7 +72,7 @@ export class Folds {
   }
 
   /** Rows of every group, built by `build`. */
-  rows(build: (g: RowSource, id: Identity) => ProcessRow): ProcessRow[] {
-    return [...this.groups.values()].map((g) => build(g, g.id));
+  rows(build: (g: RowSource, key: string, id: Identity, folded: number) => ProcessRow): ProcessRow[] {
+    return [...this.groups.values()].map((g) => build(g, g.key, g.id, g.count));
   }
 }

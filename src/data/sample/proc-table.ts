@@ -72,12 +72,14 @@ export class ProcTable {
     return p;
   }
 
-  /** Every process, with the newest start time among those sharing its pid. */
-  *entries(): Generator<[Proc, bigint]> {
+  /** Visits every process with the newest start time among those sharing
+   * its pid; `visit` may remove the process it is given. Allocates nothing:
+   * it runs for every process every interval. */
+  each(visit: (p: Proc, newest: bigint) => void): void {
     for (const list of this.byPid.values()) {
-      const newest = list.reduce((a, p) => (p.startNs > a ? p.startNs : a), 0n);
-      // A copy: the caller may remove while iterating.
-      for (const p of [...list]) yield [p, newest];
+      let newest = 0n;
+      for (const p of list) if (p.startNs > newest) newest = p.startNs;
+      for (let i = list.length - 1; i >= 0; i--) visit(list[i]!, newest);
     }
   }
 

@@ -6,11 +6,9 @@ import { isZero, perSec, sameCounts, sum, ZERO } from '../model/counts.js';
 import { errnoName } from './errno.js';
 import type { Tally } from './tally.js';
 
-/** The identity part of a row: who it is, not what it counted. */
-export type Identity = Pick<
-  ProcessRow,
-  'key' | 'pid' | 'startTicks' | 'comm' | 'cmdline' | 'user' | 'uid' | 'container' | 'cgroup' | 'exitedAt' | 'folded'
->;
+/** Who a row is, not what it counted; with its key and folded count, a
+ * row's identity. */
+export type Identity = Pick<ProcessRow, 'pid' | 'startTicks' | 'comm' | 'cmdline' | 'user' | 'uid' | 'container' | 'cgroup' | 'exitedAt'>;
 
 export interface RowSource extends Tally {
   /** The row in the last Model, reused for what has not changed. */
@@ -43,17 +41,16 @@ function stat(total: Counts, rate: Counts, prev: Stat | undefined): Stat {
   return prev && prev.total === total && sameCounts(prev.rate, rate) ? prev : { total, rate };
 }
 
-function sameIdentity(row: ProcessRow, id: Identity): boolean {
+function sameIdentity(row: ProcessRow, id: Identity, folded: number): boolean {
   return (
-    row.key === id.key &&
+    row.folded === folded &&
     row.comm === id.comm &&
     row.cmdline === id.cmdline &&
     row.user === id.user &&
     row.uid === id.uid &&
     row.container === id.container &&
     row.cgroup === id.cgroup &&
-    row.exitedAt === id.exitedAt &&
-    row.folded === id.folded
+    row.exitedAt === id.exitedAt
   );
 }
 
@@ -86,8 +83,10 @@ function errnoRows(t: Tally, sec: number, prev: ErrnoCount[] | undefined): Errno
   }));
 }
 
-/** This interval's row for `src`; also records its history. */
-export function buildRow(src: RowSource, id: Identity, sec: number, len: RowLengths): ProcessRow {
+/** This interval's row for `src` (`key` stays the same for a source); also
+ * records its history. Allocates only what changed: it runs for every
+ * process every interval. */
+export function buildRow(src: RowSource, key: string, id: Identity, folded: number, sec: number, len: RowLengths): ProcessRow {
   const prev = src.row;
   let syscalls: ProcessRow['syscalls'] = {};
   // Per side: how many syscalls, the last one's Stat, and whether all
@@ -122,7 +121,24 @@ export function buildRow(src: RowSource, id: Identity, sec: number, len: RowLeng
   push(src.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, len.historyLen);
   const history = tail(src.history, len.rowHistoryLen, prev?.history);
   const errnos = errnoRows(src, sec, prev?.errnos);
-  if (prev && syscalls === prev.syscalls && errnos === prev.errnos && history === prev.history && sameIdentity(prev, id)) return prev;
-  src.row = { ...id, send: sendStat, recv: recvStat, syscalls, errnos, history };
+  if (prev && syscalls === prev.syscalls && errnos === prev.errnos && history === prev.history && sameIdentity(prev, id, folded)) return prev;
+  src.row = {
+    key,
+    pid: id.pid,
+    startTicks: id.startTicks,
+    comm: id.comm,
+    cmdline: id.cmdline,
+    user: id.user,
+    uid: id.uid,
+    container: id.container,
+    cgroup: id.cgroup,
+    exitedAt: id.exitedAt,
+    folded,
+    send: sendStat,
+    recv: recvStat,
+    syscalls,
+    errnos,
+    history,
+  };
   return src.row;
 }

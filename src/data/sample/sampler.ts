@@ -103,10 +103,10 @@ export class Sampler {
     const rows: ProcessRow[] = [];
     let watched: Proc | null = null;
     for (const p of shown) {
-      rows.push(buildRow(p, { ...p.info!, key: p.key, folded: 0 }, sec, this.lengths));
+      rows.push(buildRow(p, p.key, p.info!, 0, sec, this.lengths));
       if (p.key === this.detail.watchedKey) watched = p;
     }
-    rows.push(...this.folds.rows((g, id) => buildRow(g, id, sec, this.lengths)));
+    rows.push(...this.folds.rows((g, key, id, folded) => buildRow(g, key, id, folded, sec, this.lengths)));
     const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
     // Cleared now rather than before the next sample, so they die young.
     for (const p of shown) newInterval(p);
@@ -143,7 +143,7 @@ export class Sampler {
       );
       return kernelProcs.get(`${tgid}:${startNs}`);
     };
-    for (const [p, newest] of this.procs.entries()) {
+    this.procs.each((p, newest) => {
       if (p.info === null || p.info.exitedAt === null) {
         // An older process with this pid, or one the kernel saw exit, is gone.
         if (p.startNs !== newest || p.evicted) this.registry.markExited(p.tgid, p.startNs);
@@ -161,12 +161,12 @@ export class Sampler {
         }
         if (p.evicted && now - p.info.exitedAt >= this.lingerMs) {
           this.fold(p);
-          continue;
+          return;
         }
         if (p.evicted) exited.push(p);
       }
       shown.push(p);
-    }
+    });
     if (exited.length > this.maxExited) {
       exited.sort((a, b) => a.info!.exitedAt! - b.info!.exitedAt!);
       const early = new Set(exited.slice(0, exited.length - this.maxExited));

@@ -60,5 +60,5 @@ export function mergeInto(into: Tally, from: Tally): void {
 /** Starts a new interval: no growth yet. */
 export function newInterval(t: Tally): void {
   t.deltas.length = 0;
-  for (const e of t.errnos.values()) e.delta = 0;
+  if (t.errnos.size > 0) for (const e of t.errnos.values()) e.delta = 0;
 }
