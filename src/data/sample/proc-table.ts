@@ -18,8 +18,9 @@ export interface Proc extends RowSource {
    * was read in (a gap means the key vanished). */
   kernel: Counts[];
   seen: number[];
-  /** Per sys << 16 | errno: the kernel's last count and when it was read. */
-  errnoKernel: Map<number, { count: number; seen: number }>;
+  /** Per sys << 16 | errno: the kernel's last count and when it was read
+   * (made at the first failure: most processes never fail). */
+  errnoKernel: Map<number, { count: number; seen: number }> | null;
   /** Sample number at which the exit was first seen. */
   exitSample: number | null;
   /** The kernel maps no longer hold it: its totals are final. */
@@ -61,7 +62,7 @@ export class ProcTable {
         info: null,
         kernel: [],
         seen: [],
-        errnoKernel: new Map(),
+        errnoKernel: null,
         exitSample: null,
         evicted: false,
         row: null,
@@ -117,7 +118,7 @@ export class ProcTable {
       if (sysName(r.sys) === null) continue;
       const p = this.get(r.tgid, r.startNs);
       const ek = (r.sys << 16) | r.err;
-      const k = p.errnoKernel.get(ek);
+      const k = (p.errnoKernel ??= new Map()).get(ek);
       const inc = delta1(r.count, k && k.seen === sample - 1 ? k.count : undefined);
       p.errnoKernel.set(ek, { count: r.count, seen: sample });
       addErrno(p, r.sys, r.err, inc, inc);
