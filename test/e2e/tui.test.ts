@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, msggen, progsLeft } from '../integration/harness.js';
+import { cli, msggen, probeModes, progsLeft } from '../integration/harness.js';
 
 // This process and the tmux server send and receive messages too, so they are
 // in the table, and the filter typed below ("msggen") matches command lines:
@@ -63,8 +63,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'msgtop-e2e-'));
   // CI=true makes Ink print only the last frame: clear it for the child.
   tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40',
-    'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --probes sock --ipc always');
-  await waitFor('the header', (s) => s.includes('probes sock') && /PID\s+USER\s+COMM/.test(s));
+    'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --ipc always');
+  await waitFor('the header', (s) => s.includes(`probes ${probeModes[0]}`) && /PID\s+USER\s+COMM/.test(s));
   // stdout to a file, not a socket, so the result line is not socket traffic.
   const out = join(dir, 'gen.json');
   gen = spawn(msggen, [

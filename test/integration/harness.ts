@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// The kernel guests (test/kernels) point these at the msgtop the release
+// tarball installed, a static msggen and the probe modes their kernel has.
 /** The program as shipped: the bundle `npm start` runs. */
-export const cli = join(root, 'dist', 'msgtop.mjs');
-export const msggen = join(root, 'test', 'workload', 'msggen');
+export const cli = process.env['MSGTOP_CLI'] ?? join(root, 'dist', 'msgtop.mjs');
+export const msggen = process.env['MSGTOP_MSGGEN'] ?? join(root, 'test', 'workload', 'msggen');
+/** Every probe mode this kernel runs; the first is the one `auto` picks. */
+export const probeModes = (process.env['MSGTOP_PROBES'] ?? 'sock,syscalls').split(',') as ('sock' | 'syscalls')[];
+/** A command printing `bpftool -j prog list`'s ids and names (the guests carry a static one). */
+const PROG_LIST = process.env['MSGTOP_PROG_LIST']?.split(' ') ?? ['bpftool', '-j', 'prog', 'list'];
 
 export interface Counts {
   calls: number;
@@ -79,6 +85,7 @@ export class Msgtop {
 export interface GenResult {
   pid: number;
   elapsed_ns: number;
+  cpu_ns: number;
   ops: Record<string, Counts>;
   errnos: Record<string, number>;
   /** Bytes of this result line as written, newline included. */
@@ -130,8 +137,8 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
 const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs)/;
 
 function loadedProgs(): { id: number; name: string }[] {
-  const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bpftool prog list failed: ${r.stderr}`);
+  const r = spawnSync(PROG_LIST[0]!, PROG_LIST.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${PROG_LIST.join(' ')} failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { id: number; name?: string }[]).map((p) => ({ id: p.id, name: p.name ?? '' }));
 }
 

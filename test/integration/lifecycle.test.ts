@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, progsLeft, settle, type Counts } from './harness.js';
+import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, type Counts } from './harness.js';
 
 function run(args: string[], prefix: string[] = []): { status: number | null; stderr: string; stdout: string } {
   const argv = [...prefix, process.execPath, cli, ...args];
@@ -86,9 +86,11 @@ describe('--ipc auto', () => {
   it('attaches msgsnd/msgrcv tracing while a queue exists, counts exactly, detaches after', async () => {
     const queues = readFileSync('/proc/sysvipc/msg', 'utf8').trim().split('\n').length - 1;
     assert.equal(queues, 0, 'this test needs a machine with no SysV message queues');
-    const m = new Msgtop(['--probes', 'sock', '--ipc', 'auto', '--interval', '0.2']);
+    const m = new Msgtop(['--probes', 'auto', '--ipc', 'auto', '--interval', '0.2']);
     try {
-      assert.equal((await m.next()).ipc.tracing, false);
+      const first = await m.next();
+      assert.equal(first.probes, probeModes[0], 'the mode auto picks on this kernel');
+      assert.equal(first.ipc.tracing, false);
       const gen = spawn(msggen, ['--msgsnd', '25', '--enomsg', '1', '--size', '64', '--ipc-delay-ms', '1500'], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
