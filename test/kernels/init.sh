@@ -5,7 +5,7 @@
 # runs the integration tests that apply to its kernel against the installed
 # msgtop, measures the figures, prints one RESULT line and powers off.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root SHELL=/bin/sh TERM=screen CI=true
-# tmux insists on a UTF-8 locale; glibc has C.UTF-8 built in.
+# tmux insists on a UTF-8 locale (the host's C.utf8 is carried).
 export LC_ALL=C.UTF-8
 /bin/busybox mkdir -p /proc /sys /dev /tmp /root
 /bin/busybox mount -t proc proc /proc

@@ -82,8 +82,9 @@ build_initramfs() {
 	# Test tooling, carried apart from msgtop: tmux (and its terminfo),
 	# util-linux's setpriv and taskset, the static workload and program lister.
 	copy_bins "$root" /usr/bin/tmux /usr/bin/setpriv /usr/bin/taskset
-	mkdir -p "$root/lib" "$root/usr/share"
+	mkdir -p "$root/lib" "$root/usr/lib/locale"
 	cp -a /lib/terminfo "$root/lib/"
+	cp -a /usr/lib/locale/C.utf8 "$root/usr/lib/locale/" # tmux wants UTF-8
 	cp "$OUT/msggen" "$OUT/bpfprogs" "$root/t/bin/"
 	# The compiled tests. detail.test drives the data layer in-process: it
 	# loads the addon the tarball installed (native/ → the installed package).
@@ -129,14 +130,14 @@ for entry in "${KERNELS[@]}"; do
 	if [[ "$result" != PASS || $status -ne 0 ]]; then
 		failed=1
 		echo "test:kernels: $label: FAIL (qemu exit $status, guest result '${result:-none}'; log $log):"
-		grep -E '^MSGTOP-GUEST FAIL|^not ok|^# Subtest|error|Error' "$log" | tail -n 40 | sed 's/^/  /'
+		grep -E '^MSGTOP-GUEST FAIL|^✖|^not ok|^ *(Error|AssertionError)' "$log" | tail -n 40 | sed 's/^/  /'
 	fi
 	line=$(printf '%-8s %-40s %-4s boot %5ss  install+tests+figures %6ss  wall %6.1fs' \
 		"$label" "$pkg" "${result:-FAIL}" "${booted:-?}" "$tests" "$wall")
 	if [[ -n "$figures" ]]; then
 		line+=$(node -e '
 const f = JSON.parse(process.argv[1]);
-process.stdout.write(`  auto=${f.mode}: getppid ${f.getppid.ratio}x (${f.getppid.ratios.join(" ")}), sendmsg ${f.sendmsg.ratio}x (${f.sendmsg.ratios.join(" ")}) vs no tracer, median of ${f.reps}`);
+process.stdout.write(`  auto=${f.mode}: getppid ${f.getppid.ratio}x (${f.getppid.ratios.join(" ")}), sendmsg ${f.sendmsg.ratio}x (${f.sendmsg.ratios.join(" ")}) vs no tracer (per cycle in brackets, ${f.cycles} cycles)`);
 ' "$figures")
 	fi
 	echo "test:kernels: $line"
