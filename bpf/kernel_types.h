@@ -11,6 +11,14 @@ struct pt_regs {
 	unsigned long r10, r9, r8, ax, dx, si, di, orig_ax;
 } __CORE;
 
+typedef struct {
+	int counter;
+} __CORE atomic_t;
+
+struct signal_struct {
+	atomic_t live; /* threads not yet past do_exit()'s group-dead check */
+} __CORE;
+
 struct task_struct {
 	unsigned int flags;
 	int pid;
@@ -18,6 +26,7 @@ struct task_struct {
 	unsigned long long start_boottime;
 	struct task_struct *group_leader;
 	struct files_struct *files;
+	struct signal_struct *signal;
 	char comm[16];
 } __CORE;
 

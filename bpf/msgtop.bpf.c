@@ -7,7 +7,12 @@
  *    but they put every task on the slow syscall path while attached.
  * msgsnd/msgrcv only have syscall tracepoints; user space attaches those
  * only while SysV queues exist.
- * Counters are cumulative per-CPU values; user space computes deltas. */
+ * Counters are cumulative per-CPU values; user space computes deltas. When
+ * the last thread of a counted process exits, proc_exit tells user space,
+ * which moves the final counts out of the maps: they hold live processes.
+ *
+ * Sections: maps · helpers · peer resolution · accumulators · detail ·
+ * programs (sock mode, syscall tracepoints, process exit, fold). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -42,7 +47,10 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define NR_SENDMMSG 307
 #define NR_IO_URING_ENTER 426
 
-/* Hash maps are not preallocated: preallocating per-CPU values for every
+/* ==== maps ================================================================ */
+
+/* The addon sizes counters, procs and errnos from --max-procs.
+ * Hash maps are not preallocated: preallocating per-CPU values for every
  * possible entry costs start-up time in proportion to the CPU count. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -136,6 +144,12 @@ struct {
 	__type(value, __u64);
 } sizes SEC(".maps");
 
+/* struct mt_exit notices; read on a timer, so no wake-ups are asked for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 << 10);
+} exits SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MT_STAT_COUNT);
@@ -185,6 +199,8 @@ struct op {
 	__u32 ualen;
 	__u32 msqid_valid;
 };
+
+/* ==== helpers ============================================================= */
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -239,6 +255,8 @@ static __always_inline void add_size(__u32 tgid, __u32 dir, __u64 size)
 	if (v)
 		*v += 1;
 }
+
+/* ==== peer resolution ===================================================== */
 
 static __always_inline struct sock *sock_of_fd(struct task_struct *task, int fd)
 {
@@ -358,6 +376,8 @@ static __always_inline void fill_peer(struct mt_peer *p, const struct op *op, st
 	}
 }
 
+/* ==== accumulators ======================================================== */
+
 /* Once per process (its first counted message): name it for user space. */
 static __always_inline void note_proc(struct task_struct *task, const struct mt_key *key)
 {
@@ -426,8 +446,18 @@ static __noinline int count_errno(struct task_struct *task, __u32 sys, __u32 err
 	struct mt_errno_key ek = {
 		.tgid = task->tgid, .sys = sys, .err = err, .start_ns = task->group_leader->start_boottime,
 	};
-	__u64 z = 0, *e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
+	__u64 z = 0, *e = bpf_map_lookup_elem(&errnos, &ek);
 
+	if (!e) {
+		/* Flag the process, so its exit makes user space look for these
+		 * entries: their keys cannot be listed from the exit hook. */
+		struct mt_proc_key pk = { .tgid = ek.tgid, .start_ns = ek.start_ns };
+		struct mt_proc *p = bpf_map_lookup_elem(&procs, &pk);
+
+		if (p)
+			p->flags |= MT_PROC_ERRNOS;
+		e = lookup_or_init(&errnos, &ek, &z, MT_STAT_ERRNO_FULL);
+	}
 	if (e)
 		*e += 1;
 	return 0;
@@ -477,6 +507,8 @@ static __always_inline int detail_wanted(void)
 {
 	return watch_count | cfg.events;
 }
+
+/* ==== detail ============================================================== */
 
 struct size_loop {
 	__u64 vec;
@@ -570,7 +602,7 @@ static __noinline int detail(struct task_struct *task, const struct op *op, int 
 	return 0;
 }
 
-/* ---- sock mode ---------------------------------------------------------- */
+/* ==== programs: sock mode ================================================= */
 
 static __always_inline __u32 sys_of(long nr, unsigned int tflags, int dir)
 {
@@ -703,7 +735,7 @@ int sock_recv(struct bpf_raw_tracepoint_args *ctx)
 	return on_sock(ctx, 1);
 }
 
-/* ---- syscall tracepoints (syscalls mode, and msgsnd/msgrcv always) ------- */
+/* ==== programs: syscall tracepoints (syscalls mode; msgsnd/msgrcv) ========= */
 
 struct sys_enter_ctx {
 	__u64 common;
@@ -833,7 +865,50 @@ SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM, 6)
 SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND, 4)
 SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)
 
-/* ---- fold: run by the addon on each CPU (BPF_F_TEST_RUN_ON_CPU) ---------- */
+/* ==== programs: process exit ============================================== */
+
+/* The last thread of a process is past do_exit()'s group-dead check: no
+ * thread of it can count another message. Tell user space which counters
+ * entries it has, so their final values can be read and the entries
+ * deleted. A lost notice is counted; user space then evicts the process
+ * when it sees it gone from /proc. */
+SEC("raw_tp/sched_process_exit")
+int proc_exit(void *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mt_key key = { .tgid = task->tgid };
+	struct mt_proc_key pk = { .tgid = key.tgid };
+	struct mt_proc *p;
+	struct mt_exit *e;
+	__u32 mask = 0;
+
+	if (task->signal->live.counter != 0)
+		return 0;
+	key.start_ns = task->group_leader->start_boottime;
+	pk.start_ns = key.start_ns;
+	for (__u32 sys = 0; sys < MT_SYS_COUNT; sys++) {
+		key.sys = sys;
+		if (bpf_map_lookup_elem(&counters, &key))
+			mask |= 1u << sys;
+	}
+	p = bpf_map_lookup_elem(&procs, &pk);
+	if (!mask && !p)
+		return 0;
+	e = bpf_ringbuf_reserve(&exits, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(MT_STAT_EXIT_LOST);
+		return 0;
+	}
+	e->tgid = key.tgid;
+	e->sys_mask = mask;
+	e->start_ns = key.start_ns;
+	e->flags = p ? p->flags : 0;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/* ==== programs: fold, run by the addon on each CPU (BPF_F_TEST_RUN_ON_CPU) = */
 
 struct fold_ctx {
 	__u32 base; /* this CPU's first slot */

@@ -55,6 +55,7 @@ enum mt_stat {
 	MT_STAT_DETAIL_FULL = 4, /* threads/peers/sizes insert failed */
 	MT_STAT_STATE_LOST = 5, /* per-task state unavailable: call not counted */
 	MT_STAT_PROC_FULL = 6, /* procs map insert failed */
+	MT_STAT_EXIT_LOST = 7, /* exit notice not queued: user space evicts late */
 	MT_STAT_COUNT = 8,
 };
 
@@ -82,10 +83,24 @@ struct mt_proc_key {
 	__u64 start_ns;
 };
 
+enum mt_proc_flags {
+	MT_PROC_ERRNOS = 1, /* the process has entries in the errnos map */
+};
+
 struct mt_proc {
 	char comm[MT_COMM_LEN]; /* the group leader's */
 	__u64 cgroup_id;
 	__u32 uid;
+	__u32 flags; /* enum mt_proc_flags */
+};
+
+/* Sent on the `exits` ring buffer when the last thread of a counted process
+ * exits: user space then moves its final counts out of every map. */
+struct mt_exit {
+	__u32 tgid;
+	__u32 sys_mask; /* bit per enum mt_sys with an entry in `counters` */
+	__u64 start_ns;
+	__u32 flags; /* enum mt_proc_flags; 0 if the process has no procs entry */
 	__u32 pad;
 };
 

@@ -13,7 +13,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "msgtop.h"
@@ -40,6 +42,27 @@ void ensure_tracefs()
 }
 
 using Progs = std::vector<bpf_program *>;
+
+constexpr uint32_t COUNTERS_PER_PROC = 4;
+
+// Appends key bytes then the u64 fields of one value summed over CPUs.
+void append_record(std::vector<uint8_t> &out, const void *key, size_t key_size, const std::vector<uint64_t> &fields)
+{
+	auto *k = static_cast<const uint8_t *>(key);
+	out.insert(out.end(), k, k + key_size);
+	out.insert(out.end(), reinterpret_cast<const uint8_t *>(fields.data()),
+		   reinterpret_cast<const uint8_t *>(fields.data() + fields.size()));
+}
+
+// Per-CPU value (ncpu slots of value_size, 8-aligned) → fields summed.
+std::vector<uint64_t> sum_percpu(const std::vector<uint64_t> &percpu, size_t value_size)
+{
+	size_t n = value_size / 8;
+	std::vector<uint64_t> sums(n, 0);
+	for (size_t i = 0; i < percpu.size(); i++)
+		sums[i % n] += percpu[i];
+	return sums;
+}
 
 Progs sock_progs(msgtop_bpf *s) { return {s->progs.sock_send, s->progs.sock_recv}; }
 
@@ -71,12 +94,14 @@ public:
 		return DefineClass(env, "Engine",
 				   {
 					   InstanceMethod("attach", &Engine::Attach),
-					   InstanceMethod("detach", &Engine::Detach),
 					   InstanceMethod("setIpc", &Engine::SetIpc),
 					   InstanceMethod("setEvents", &Engine::SetEvents),
 					   InstanceMethod("watch", &Engine::Watch),
 					   InstanceMethod("clearDetail", &Engine::ClearDetail),
 					   InstanceMethod("forget", &Engine::Forget),
+					   InstanceMethod("evict", &Engine::Evict),
+					   InstanceMethod("readExited", &Engine::ReadExited),
+					   InstanceMethod("mapUsage", &Engine::MapUsage),
 					   InstanceMethod("readCounters", &Engine::ReadCounters),
 					   InstanceMethod("readProcs", &Engine::ReadProcs),
 					   InstanceMethod("readErrnos", &Engine::ReadErrnos),
@@ -93,7 +118,7 @@ public:
 				   });
 	}
 
-	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, counterEntries? })
+	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, maxProcs? })
 	// Only the programs of `mode` (and of msgsnd/msgrcv unless ipc is false)
 	// are loaded: verifying the others would only slow the start.
 	Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info)
@@ -115,6 +140,7 @@ public:
 		{
 			Progs wanted = syscalls_ ? syscall_progs(skel_) : sock_progs(skel_);
 			wanted.push_back(skel_->progs.fold_accs);
+			wanted.push_back(skel_->progs.proc_exit);
 			if (ipc_)
 				for (auto *p : ipc_progs(skel_))
 					wanted.push_back(p);
@@ -131,9 +157,12 @@ public:
 		bpf_map__set_max_entries(skel_->maps.accs, bpf_map__max_entries(skel_->maps.accs) * libbpf_num_possible_cpus());
 		if (opts.Get("ringbufBytes").IsNumber())
 			bpf_map__set_max_entries(skel_->maps.events, opts.Get("ringbufBytes").As<Napi::Number>().Uint32Value());
-		if (opts.Get("counterEntries").IsNumber()) {
-			uint32_t n = opts.Get("counterEntries").As<Napi::Number>().Uint32Value();
-			bpf_map__set_max_entries(skel_->maps.counters, n);
+		// Processes alive and counted at once: one procs entry each, one
+		// counters entry per syscall used (four on average is room enough).
+		if (opts.Get("maxProcs").IsNumber()) {
+			uint32_t n = opts.Get("maxProcs").As<Napi::Number>().Uint32Value();
+			bpf_map__set_max_entries(skel_->maps.procs, n);
+			bpf_map__set_max_entries(skel_->maps.counters, n * COUNTERS_PER_PROC);
 			bpf_map__set_max_entries(skel_->maps.errnos, n);
 		}
 		// The verifier gives up with EAGAIN when a signal arrives (a terminal
@@ -177,12 +206,23 @@ private:
 		return true;
 	}
 
-	// attach(): the probe mode chosen when the engine was opened.
+	// attach(): the exit hook, then the probe mode chosen when the engine
+	// was opened (exits must be seen for every process that gets counted).
 	Napi::Value Attach(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
 
 		if (!Ready(info))
+			return env.Undefined();
+		if (!exits_ring_) {
+			exits_ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.exits), OnExit, this, nullptr);
+			if (!exits_ring_) {
+				Napi::Error::New(env, why("cannot open the exits ring buffer", errno)).ThrowAsJavaScriptException();
+				return env.Undefined();
+			}
+		}
+		if (exit_links_.empty() &&
+		    !AttachAll(env, {skel_->progs.proc_exit}, exit_links_, "cannot attach to the sched:sched_process_exit tracepoint"))
 			return env.Undefined();
 		destroy_links(sock_links_);
 		if (!syscalls_) {
@@ -195,12 +235,6 @@ private:
 		return env.Undefined();
 	}
 
-	Napi::Value Detach(const Napi::CallbackInfo &info)
-	{
-		destroy_links(sock_links_);
-		destroy_links(ipc_links_);
-		return info.Env().Undefined();
-	}
 
 	// setIpc(on): msgsnd/msgrcv tracepoints tax every syscall, so they are
 	// attached only while wanted.
@@ -290,8 +324,12 @@ private:
 		return info.Env().Undefined();
 	}
 
+	// Reads every entry of `map` (with per-CPU values summed). `evicted`,
+	// when given, holds final records of entries deleted since the last
+	// read: they are appended once, then dropped. `used` gets the number
+	// of entries the map holds.
 	Napi::Value ReadMap(const Napi::CallbackInfo &info, bpf_map *map, size_t key_size, size_t value_size,
-			    bool percpu = true)
+			    bool percpu = true, std::vector<uint8_t> *evicted = nullptr, uint32_t *used = nullptr)
 	{
 		Napi::Env env = info.Env();
 		std::vector<uint8_t> out;
@@ -305,40 +343,162 @@ private:
 			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
 			return env.Undefined();
 		}
+		if (used)
+			*used = out.size() / (key_size + value_size);
+		if (evicted) {
+			out.insert(out.end(), evicted->begin(), evicted->end());
+			evicted->clear();
+		}
 		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
 	}
 
 	// Runs fold_accs on every online CPU so `counters` holds every message
 	// counted so far. A CPU where one of our programs was mid-update is asked
-	// again; if it stays busy, its last counts show in the next read instead.
-	void FoldAccumulators()
+	// again; if it stays busy, its last counts show in the next read instead,
+	// and this returns false.
+	bool FoldAccumulators()
 	{
 		int fd = bpf_program__fd(skel_->progs.fold_accs);
 		int ncpu = libbpf_num_possible_cpus();
+		bool all = true;
 
 		for (int cpu = 0; cpu < ncpu; cpu++) {
-			for (int attempt = 0; attempt < 100; attempt++) {
+			int attempt = 0;
+			for (; attempt < 100; attempt++) {
 				LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = (uint32_t)cpu);
 				if (bpf_prog_test_run_opts(fd, &opts) < 0 || opts.retval != MT_FOLD_BUSY)
 					break; // done, or an offline CPU (ENXIO)
 				sched_yield();
 			}
+			all &= attempt < 100;
 		}
+		return all;
 	}
 
 	Napi::Value ReadCounters(const Napi::CallbackInfo &info)
 	{
 		if (skel_)
 			FoldAccumulators();
-		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts));
+		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts), true,
+			       &evicted_counters_, &used_counters_);
 	}
 	Napi::Value ReadProcs(const Napi::CallbackInfo &info)
 	{
-		return ReadMap(info, skel_ ? skel_->maps.procs : nullptr, sizeof(mt_proc_key), sizeof(mt_proc), false);
+		return ReadMap(info, skel_ ? skel_->maps.procs : nullptr, sizeof(mt_proc_key), sizeof(mt_proc), false,
+			       &evicted_procs_, &used_procs_);
 	}
 	Napi::Value ReadErrnos(const Napi::CallbackInfo &info)
 	{
-		return ReadMap(info, skel_ ? skel_->maps.errnos : nullptr, sizeof(mt_errno_key), sizeof(uint64_t));
+		return ReadMap(info, skel_ ? skel_->maps.errnos : nullptr, sizeof(mt_errno_key), sizeof(uint64_t), true,
+			       &evicted_errnos_, &used_errnos_);
+	}
+
+	static int OnExit(void *ctx, void *data, size_t size)
+	{
+		auto *self = static_cast<Engine *>(ctx);
+
+		if (size >= sizeof(mt_exit)) {
+			mt_exit e;
+			memcpy(&e, data, sizeof(e));
+			self->exited_.push_back(e);
+		}
+		return 0;
+	}
+
+	// evict(): moves the final counts of every process whose exit the kernel
+	// reported out of the maps; the next reads return them once. Returns the
+	// number of processes evicted (0 while a CPU's accumulators stay busy:
+	// their last counts are then tried again next time).
+	Napi::Value Evict(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+
+		if (!Ready(info) || !exits_ring_)
+			return Napi::Number::New(env, 0);
+		ring_buffer__consume(exits_ring_);
+		if (exited_.empty() || !FoldAccumulators())
+			return Napi::Number::New(env, 0);
+		int counters = bpf_map__fd(skel_->maps.counters), procs = bpf_map__fd(skel_->maps.procs);
+		std::vector<uint64_t> percpu(libbpf_num_possible_cpus() * (sizeof(mt_counts) / 8));
+		std::set<std::pair<uint32_t, uint64_t>> with_errnos;
+
+		for (const mt_exit &e : exited_) {
+			for (uint32_t sys = 0; sys < MT_SYS_COUNT; sys++) {
+				mt_key k = {e.tgid, sys, e.start_ns};
+				if (!(e.sys_mask & (1u << sys)) || bpf_map_lookup_elem(counters, &k, percpu.data()) < 0)
+					continue;
+				append_record(evicted_counters_, &k, sizeof(k), sum_percpu(percpu, sizeof(mt_counts)));
+				bpf_map_delete_elem(counters, &k);
+			}
+			mt_proc_key pk = {e.tgid, 0, e.start_ns};
+			mt_proc p;
+			if (bpf_map_lookup_elem(procs, &pk, &p) == 0) {
+				evicted_procs_.insert(evicted_procs_.end(), reinterpret_cast<uint8_t *>(&pk),
+						      reinterpret_cast<uint8_t *>(&pk) + sizeof(pk));
+				evicted_procs_.insert(evicted_procs_.end(), reinterpret_cast<uint8_t *>(&p),
+						      reinterpret_cast<uint8_t *>(&p) + sizeof(p));
+				bpf_map_delete_elem(procs, &pk);
+			}
+			if (e.flags & MT_PROC_ERRNOS)
+				with_errnos.insert({e.tgid, e.start_ns});
+			evicted_exits_.insert(evicted_exits_.end(), reinterpret_cast<const uint8_t *>(&e),
+					      reinterpret_cast<const uint8_t *>(&e) + sizeof(e));
+		}
+		if (!with_errnos.empty())
+			EvictErrnos(with_errnos);
+		uint32_t n = exited_.size();
+		exited_.clear();
+		return Napi::Number::New(env, n);
+	}
+
+	// Errno keys cannot be named from the exit notice: one walk of the map
+	// finds them for every process of the batch.
+	void EvictErrnos(const std::set<std::pair<uint32_t, uint64_t>> &procs)
+	{
+		const size_t rec = sizeof(mt_errno_key) + sizeof(uint64_t);
+		int fd = bpf_map__fd(skel_->maps.errnos);
+		std::vector<uint8_t> all;
+
+		if (read_percpu_hash(fd, sizeof(mt_errno_key), sizeof(uint64_t), all) < 0)
+			return; // left for the sampler's forget()
+		for (size_t off = 0; off + rec <= all.size(); off += rec) {
+			mt_errno_key k;
+			memcpy(&k, &all[off], sizeof(k));
+			if (!procs.count({k.tgid, k.start_ns}))
+				continue;
+			evicted_errnos_.insert(evicted_errnos_.end(), &all[off], &all[off] + rec);
+			bpf_map_delete_elem(fd, &k);
+		}
+	}
+
+	// readExited(): struct mt_exit records of the processes evicted since
+	// the last call.
+	Napi::Value ReadExited(const Napi::CallbackInfo &info)
+	{
+		auto buf = Napi::Buffer<uint8_t>::Copy(info.Env(), evicted_exits_.data(), evicted_exits_.size());
+		evicted_exits_.clear();
+		return buf;
+	}
+
+	// mapUsage(): entries in use at the last read and capacity, per map
+	// whose size bounds the processes counted at once.
+	Napi::Value MapUsage(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		Napi::Object out = Napi::Object::New(env);
+
+		if (!Ready(info))
+			return env.Undefined();
+		auto one = [&](const char *name, uint32_t used, bpf_map *map) {
+			Napi::Object o = Napi::Object::New(env);
+			o.Set("used", Napi::Number::New(env, used));
+			o.Set("max", Napi::Number::New(env, bpf_map__max_entries(map)));
+			out.Set(name, o);
+		};
+		one("counters", used_counters_, skel_->maps.counters);
+		one("procs", used_procs_, skel_->maps.procs);
+		one("errnos", used_errnos_, skel_->maps.errnos);
+		return out;
 	}
 	Napi::Value ReadThreads(const Napi::CallbackInfo &info)
 	{
@@ -445,6 +605,9 @@ private:
 		pump_ = nullptr;
 		destroy_links(sock_links_);
 		destroy_links(ipc_links_);
+		destroy_links(exit_links_);
+		ring_buffer__free(exits_ring_);
+		exits_ring_ = nullptr;
 		if (skel_)
 			msgtop_bpf__destroy(skel_);
 		skel_ = nullptr;
@@ -454,7 +617,12 @@ private:
 	}
 
 	msgtop_bpf *skel_ = nullptr;
-	std::vector<bpf_link *> sock_links_, ipc_links_;
+	std::vector<bpf_link *> sock_links_, ipc_links_, exit_links_;
+	ring_buffer *exits_ring_ = nullptr;
+	std::vector<mt_exit> exited_; // notices consumed, not yet evicted
+	// Final records of evicted entries, handed out once by the next reads.
+	std::vector<uint8_t> evicted_counters_, evicted_procs_, evicted_errnos_, evicted_exits_;
+	uint32_t used_counters_ = 0, used_procs_ = 0, used_errnos_ = 0;
 	EventPump *pump_ = nullptr;
 	int stats_fd_ = -1;
 	bool syscalls_ = false, ipc_ = true;

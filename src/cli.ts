@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded after the flags are checked so --help and errors stay instant.
   const { LiveSource } = await import('./data/kernel/live.js');
-  const source = new LiveSource({ probes: opts.probes, ipc: opts.ipc, ringbufBytes: opts.ringbufBytes });
+  const source = new LiveSource({ probes: opts.probes, ipc: opts.ipc, ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
   // BPF links are fds: the kernel detaches them however we exit, but close
   // early so a signal never leaves them attached while Node winds down.
   process.on('exit', () => source.close());

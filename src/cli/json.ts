@@ -22,20 +22,30 @@ function errnos(p: ProcessRow): Record<string, Record<string, number>> {
   return out;
 }
 
+/** Processes by pid, then the folded groups by name. */
+function order(a: ProcessRow, b: ProcessRow): number {
+  return (
+    Number(a.folded > 0) - Number(b.folded > 0) ||
+    a.pid - b.pid ||
+    a.startTicks - b.startTicks ||
+    a.comm.localeCompare(b.comm) ||
+    (a.container ?? '').localeCompare(b.container ?? '')
+  );
+}
+
 export function jsonLine(model: Model): string {
-  const processes = [...model.processes]
-    .sort((a, b) => a.pid - b.pid || a.startTicks - b.startTicks)
-    .map((p) => ({
-      pid: p.pid,
-      start_ticks: p.startTicks,
-      comm: p.comm,
-      cmdline: p.cmdline,
-      user: p.user,
-      container: p.container,
-      exited: p.exitedAt !== null,
-      syscalls: syscalls(p),
-      errnos: errnos(p),
-    }));
+  const processes = [...model.processes].sort(order).map((p) => ({
+    pid: p.pid,
+    start_ticks: p.startTicks,
+    comm: p.comm,
+    cmdline: p.cmdline,
+    user: p.user,
+    container: p.container,
+    exited: p.exitedAt !== null,
+    folded: p.folded,
+    syscalls: syscalls(p),
+    errnos: errnos(p),
+  }));
   return JSON.stringify({
     ts: model.ts,
     interval_ms: model.intervalMs,
@@ -49,7 +59,9 @@ export function jsonLine(model: Model): string {
       state_lost: model.health.stateLost,
       proc_map_full: model.health.procMapFull,
       prog_missed: model.health.progMissed,
+      exit_lost: model.health.exitLost,
     },
+    maps: model.maps,
     events: { submitted: model.health.ringbufEvents, delivered: model.health.ringbufDelivered },
     processes,
   });

@@ -33,7 +33,12 @@ const help = `
                         drilled into
     --ringbuf-kb N      event ring buffer size in KiB, a power of two >= 4
                         (default 4096)
-    --linger SECONDS    keep exited processes in the table this long (default 60)
+    --linger SECONDS    an exited process keeps its own row this long, then folds
+                        into one row per command name and container (default 60)
+    --max-exited N      exited processes kept as their own rows at most; the
+                        oldest fold first (default 1000)
+    --max-procs N       processes counted at once: sizes the kernel maps (default
+                        16384; exited processes leave them within 0.1 s)
 
   Examples
     sudo msgtop
@@ -55,6 +60,8 @@ export interface Options {
   allEvents: boolean;
   ringbufBytes: number;
   lingerMs: number;
+  maxExited: number;
+  maxProcs: number;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -88,6 +95,8 @@ export function parseOptions(argv: string[]): Options {
       allEvents: { type: 'boolean', default: false },
       ringbufKb: { type: 'number' },
       linger: { type: 'number' },
+      maxExited: { type: 'number' },
+      maxProcs: { type: 'number' },
     },
   });
   if (cli.input.length > 0) throw new UserError(`unexpected argument "${cli.input[0]}"; see msgtop --help`, 2);
@@ -109,5 +118,7 @@ export function parseOptions(argv: string[]): Options {
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
+    maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 1000),
+    maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
   };
 }

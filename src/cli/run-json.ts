@@ -7,8 +7,7 @@ import type { Options } from './options.js';
 import { presetMatches } from './preset.js';
 
 export function runJson(source: Source, opts: Options): Promise<number> {
-  // Exited processes stay in every line: totals must survive an exit.
-  const sampler = new Sampler(source, { lingerMs: Infinity });
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
   const keep = presetMatches(opts);
   let printed = 0;
   return new Promise((resolve) => {

@@ -31,7 +31,7 @@ function leaveAltScreen(): void {
 }
 
 export function runTui(source: Source, opts: Options): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, rowHistoryLen: SPARK_WIDTH });
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, rowHistoryLen: SPARK_WIDTH });
   const keep = presetMatches(opts);
   const initial: Partial<UiState> = {
     filter: opts.filter ?? '',

@@ -69,6 +69,16 @@ export function procRec(tgid: number, startNs: bigint, comm: string, cgroupId: b
   return b;
 }
 
+/** struct mt_exit */
+export function exitRec(tgid: number, startNs: bigint, sysMask = 0, flags = 0): Buffer {
+  const b = Buffer.alloc(24);
+  b.writeUInt32LE(tgid, 0);
+  b.writeUInt32LE(sysMask, 4);
+  b.writeBigUInt64LE(startNs, 8);
+  b.writeUInt32LE(flags, 16);
+  return b;
+}
+
 export function errnoRec(tgid: number, sys: number, err: number, startNs: bigint, count: number): Buffer {
   const k = Buffer.alloc(16);
   k.writeUInt32LE(tgid, 0);

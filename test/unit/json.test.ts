@@ -36,7 +36,8 @@ const model = (processes: ProcessRow[]): Model => ({
   probes: 'sock',
   ipc: { mode: 'auto', tracing: true, since: 5 },
   uptimeMs: 1,
-  health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8 },
+  health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8, exitLost: 9 },
+  maps: { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } },
   cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0 },
   send: st(c(0)),
   recv: st(c(0)),
@@ -59,20 +60,30 @@ test('one line, fixed key order, cumulative counts of active syscalls only', () 
         ],
       }),
       proc(10, 9),
+      proc(0, 0, { key: 'exited:churn\0', comm: 'churn', exitedAt: 99, folded: 29_980, syscalls: { sendmsg: st(c(29_980, 29_980, 959_360)) } }),
     ]),
   );
   assert.ok(!line.includes('\n'));
   const o = JSON.parse(line);
-  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'ipc', 'drops', 'events', 'processes']);
+  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'ipc', 'drops', 'maps', 'events', 'processes']);
   assert.deepEqual(o.ipc, { mode: 'auto', tracing: true });
-  assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7, prog_missed: 8 });
+  assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7, prog_missed: 8, exit_lost: 9 });
+  assert.deepEqual(o.maps, { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } });
   assert.deepEqual(o.events, { submitted: 2, delivered: 2 });
   assert.deepEqual(
-    o.processes.map((p: { pid: number }) => p.pid),
-    [10, 20],
+    o.processes.map((p: { pid: number; folded: number }) => [p.pid, p.folded]),
+    [
+      [10, 0],
+      [20, 0],
+      [0, 29_980],
+    ],
   );
+  // Exited processes folded into one entry keep their totals.
+  assert.deepEqual(o.processes[2].syscalls, { sendmsg: { calls: 29_980, messages: 29_980, bytes: 959_360, errors: 0 } });
+  assert.equal(o.processes[2].comm, 'churn');
+  assert.equal(o.processes[2].exited, true);
   const p = o.processes[1];
-  assert.deepEqual(Object.keys(p), ['pid', 'start_ticks', 'comm', 'cmdline', 'user', 'container', 'exited', 'syscalls', 'errnos']);
+  assert.deepEqual(Object.keys(p), ['pid', 'start_ticks', 'comm', 'cmdline', 'user', 'container', 'exited', 'folded', 'syscalls', 'errnos']);
   assert.equal(p.exited, true);
   assert.equal(p.container, 'abcdef012345');
   assert.equal(o.processes[0].container, null);

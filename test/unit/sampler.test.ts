@@ -4,7 +4,7 @@ import { EventLog } from '../../src/data/sample/eventlog.js';
 import type { ProcessRow } from '../../src/data/model/model.js';
 import { Sampler, type SamplerOptions } from '../../src/data/sample/sampler.js';
 import type { RawSnapshot, Source } from '../../src/data/kernel/source.js';
-import { counter, errnoRec, event, peerRec, procRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
+import { counter, errnoRec, event, exitRec, peerRec, procRec, sizeRec, threadRec, type CountsSpec, type PeerSpec } from './build.js';
 import { fakeProc, NS } from './fakeproc.js';
 
 const SENDMSG = 0;
@@ -21,6 +21,8 @@ class FakeSource implements Source {
   peers: Buffer[] = [];
   sizes: Buffer[] = [];
   procs: Buffer[] = [];
+  /** Processes the kernel reported exited: their records go out once more, then never. */
+  exits: [number, bigint][] = [];
   stats = new BigUint64Array(8);
   runTimeNs = 0;
   runCount = 0;
@@ -37,11 +39,21 @@ class FakeSource implements Source {
   tick(sec: number): void {
     this.monoNs += BigInt(sec * 1e9);
   }
+  /** As the addon does when the kernel reports an exit: the next snapshot
+   * carries the process's final records and its exit, later ones nothing. */
+  kernelExit(tgid: number, startNs: bigint): void {
+    this.exits.push([tgid, startNs]);
+  }
   snapshot(): RawSnapshot {
+    const counters = Buffer.concat([...this.counters.values()]);
+    const errnos = Buffer.concat([...this.errnos.values()]);
+    const exited = Buffer.concat(this.exits.map(([tgid, startNs]) => exitRec(tgid, startNs)));
+    for (const [tgid, startNs] of this.exits.splice(0)) this.drop(tgid, startNs);
     return {
       monoNs: this.monoNs,
-      counters: Buffer.concat([...this.counters.values()]),
-      errnos: Buffer.concat([...this.errnos.values()]),
+      counters,
+      errnos,
+      exited,
       threads: Buffer.concat(this.threads),
       peers: Buffer.concat(this.peers),
       sizes: Buffer.concat(this.sizes),
@@ -61,6 +73,9 @@ class FakeSource implements Source {
   setGlobalEvents(): void {}
   forget(tgid: number, startNs: bigint): void {
     this.forgotten.push(`${tgid}:${startNs}`);
+    this.drop(tgid, startNs);
+  }
+  private drop(tgid: number, startNs: bigint): void {
     for (const m of [this.counters, this.errnos]) {
       for (const k of m.keys()) if (k.startsWith(`${tgid}:${startNs}:`)) m.delete(k);
     }
@@ -71,15 +86,22 @@ class FakeSource implements Source {
 function setup(opts: SamplerOptions = {}) {
   const f = fakeProc();
   const src = new FakeSource();
-  const s = new Sampler(src, { registry: f.reg, now: f.now, events: new EventLog({ offsetNs: 0n }), ...opts });
-  /** Move both clocks, then sample. */
+  /** msgtop's own CPU time and memory, as the test sets them. */
+  const own = { cpuUs: 0, hrNs: 0n, rssBytes: 50e6 };
+  const processClock = { cpuUs: () => own.cpuUs, hrNs: () => own.hrNs, rssBytes: () => own.rssBytes };
+  const s = new Sampler(src, { registry: f.reg, now: f.now, events: new EventLog({ offsetNs: 0n }), processClock, ...opts });
+  /** Move every clock, then sample. */
   const step = (sec: number) => {
     src.tick(sec);
     f.advance(sec * 1000);
+    own.hrNs += BigInt(sec * 1e9);
     return s.sample();
   };
-  return { f, src, s, step };
+  return { f, src, s, step, own };
 }
+
+/** Sum of one side's totals over every row. */
+const rowSum = (rows: ProcessRow[], side: 'send' | 'recv') => rows.reduce((a, r) => a + r[side].total.messages, 0);
 
 const byPid = (rows: ProcessRow[], pid: number) => rows.find((r) => r.pid === pid)!;
 
@@ -157,7 +179,7 @@ test('errnos per process with names, totals and rates', (t) => {
   assert.deepEqual(e['sendmsg/EPIPE'], { syscall: 'sendmsg', errno: 32, name: 'EPIPE', total: 1, rate: 0.5 });
 });
 
-test('exit: final totals kept, kernel keys forgotten one sample later, dropped after linger', (t) => {
+test('exit seen in /proc: final totals kept, kernel keys forgotten one sample later, folded after linger', (t) => {
   const { f, src, s, step } = setup({ lingerMs: 10_000 });
   t.after(f.done);
   f.proc(10, { comm: 'short', ticks: 50 });
@@ -180,9 +202,117 @@ test('exit: final totals kept, kernel keys forgotten one sample later, dropped a
   assert.equal(p.send.total.messages, 2, 'totals survive the forget');
   assert.equal(p.exitedAt, exitedAt);
   m = step(5);
-  assert.equal(m.processes.length, 0, 'gone after the linger time');
+  assert.deepEqual(
+    m.processes.map((r) => [r.key, r.pid, r.comm, r.folded, r.exitedAt, r.send.total.messages]),
+    [['exited:short\0', 0, 'short', 1, exitedAt, 2]],
+    'after the linger time it is one of the folded processes of its name',
+  );
   assert.equal(m.send.total.messages, 2, 'global totals keep the dead');
   assert.equal(src.forgotten.length, 1);
+});
+
+test('exit reported by the kernel: counted once, no forget, no /proc look-up', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 10_000 });
+  t.after(f.done);
+  f.proc(10, { comm: 'quick', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1, bytes: 10 });
+  s.sample();
+  // It sends 4 more and exits; /proc still shows it (a zombie not yet reaped
+  // reads as exited too, but here the kernel's word must be enough).
+  src.set(10, SENDMSG, NS(50), { calls: 5, messages: 5, bytes: 50 });
+  src.setErrno(10, SENDMSG, 11, NS(50), 1);
+  src.kernelExit(10, NS(50));
+  let m = step(1);
+  let p = byPid(m.processes, 10);
+  assert.equal(p.exitedAt, f.now());
+  assert.deepEqual(p.send.total, { calls: 5, messages: 5, bytes: 50, errors: 0 });
+  assert.equal(p.send.rate.messages, 4);
+  assert.deepEqual(p.errnos.map((e) => [e.name, e.total]), [['EAGAIN', 1]]);
+  m = step(1);
+  p = byPid(m.processes, 10);
+  assert.deepEqual(p.send.total, { calls: 5, messages: 5, bytes: 50, errors: 0 }, 'gone from the maps, not from the totals');
+  assert.deepEqual(src.forgotten, [], 'nothing left to forget');
+  assert.equal(m.send.total.messages, 5);
+
+  // Born and gone within one interval, never in /proc: named by the kernel.
+  src.set(12, RECVMSG, NS(60), { calls: 3, messages: 3, bytes: 30 });
+  src.procs = [procRec(12, NS(60), 'blink', 0n, 1000)];
+  src.kernelExit(12, NS(60));
+  m = step(1);
+  p = byPid(m.processes, 12);
+  assert.deepEqual([p.comm, p.user, p.recv.total.messages, p.exitedAt], ['blink', 'alice', 3, f.now()]);
+});
+
+test('exited processes fold per (comm, container) after the linger time; all rows always add up', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 2_000 });
+  t.after(f.done);
+  const docker = '/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope';
+  f.proc(1, { comm: 'keeper', ticks: 1 });
+  src.set(1, SENDMSG, NS(1), { calls: 1, messages: 1 });
+  s.sample();
+  let sent = 1;
+  // Six short-lived processes: two names on the host, one name in a container.
+  const specs = [
+    [20, 'cron'],
+    [21, 'cron'],
+    [22, 'health'],
+    [23, 'cron', docker],
+    [24, 'cron', docker],
+    [25, 'cron'],
+  ] as const;
+  for (const [pid, comm, cgroup] of specs) {
+    f.proc(pid, { comm, ticks: pid, cgroup });
+    src.set(pid, SENDMSG, NS(pid), { calls: pid, messages: pid, bytes: pid * 10 });
+    sent += pid;
+  }
+  step(1); // looked up in /proc while alive
+  for (const [pid] of specs) src.kernelExit(pid, NS(pid));
+  let m = step(1);
+  assert.equal(m.processes.filter((r) => r.exitedAt !== null && r.folded === 0).length, 6, 'lingering as their own rows');
+  m = step(3);
+  const folded = m.processes.filter((r) => r.folded > 0).map((r) => [r.comm, r.container, r.folded, r.send.total.messages, r.send.total.bytes]);
+  assert.deepEqual(folded.sort(), [
+    ['cron', null, 3, 66, 660],
+    ['cron', '0123456789ab', 2, 47, 470],
+    ['health', null, 1, 22, 220],
+  ]);
+  assert.equal(m.processes.length, 4);
+  assert.equal(m.send.total.messages, sent);
+  assert.equal(rowSum(m.processes, 'send'), sent, 'grand total = sum over all rows');
+
+  // More of the same name fold into the same row; its rate shows the interval it folded in.
+  f.proc(30, { comm: 'cron', ticks: 30 });
+  src.set(30, SENDMSG, NS(30), { calls: 5, messages: 5 });
+  step(1);
+  src.set(30, SENDMSG, NS(30), { calls: 9, messages: 9 });
+  src.kernelExit(30, NS(30));
+  step(1);
+  m = step(2);
+  const cron = m.processes.find((r) => r.folded > 0 && r.comm === 'cron' && r.container === null)!;
+  assert.deepEqual([cron.folded, cron.send.total.messages], [4, 75]);
+  assert.equal(rowSum(m.processes, 'send'), sent + 9);
+});
+
+test('at most maxExited exited processes keep rows of their own; the oldest exits fold first', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 60_000, maxExited: 2 });
+  t.after(f.done);
+  s.sample();
+  for (const pid of [40, 41, 42]) {
+    src.set(pid, SENDMSG, NS(pid), { calls: 1, messages: 1 });
+    src.procs = [procRec(pid, NS(pid), 'job', 0n, 0)];
+    src.kernelExit(pid, NS(pid));
+    step(1);
+  }
+  const m = step(1);
+  assert.deepEqual(
+    m.processes.map((r) => [r.pid, r.folded]).sort(),
+    [
+      [0, 1],
+      [41, 0],
+      [42, 0],
+    ],
+  );
+  assert.equal(rowSum(m.processes, 'send'), 3);
 });
 
 test('linger Infinity keeps exited processes for the whole run', (t) => {
@@ -233,7 +363,7 @@ test('a process gone before its first /proc lookup is named from the kernel proc
 });
 
 test('health, cost, probes and ipc come through', (t) => {
-  const { f, src, s, step } = setup();
+  const { f, src, s, step, own } = setup();
   t.after(f.done);
   src.stats[0] = 3n;
   src.stats[1] = 1000n;
@@ -245,6 +375,9 @@ test('health, cost, probes and ipc come through', (t) => {
   src.runCount = 30_000; // 100 ns per run
   src.set(10, SENDMSG, NS(1), { calls: 10_000, messages: 10_000 });
   src.set(10, RECVMSG, NS(1), { calls: 10_000, messages: 10_000 });
+  src.stats[7] = 5n;
+  own.cpuUs += 50_000; // 50 ms of CPU over the 2 s interval
+  own.rssBytes = 61_000_000;
   const m = step(2);
   assert.deepEqual(m.health, {
     ringbufDrops: 3,
@@ -256,10 +389,11 @@ test('health, cost, probes and ipc come through', (t) => {
     stateLost: 2,
     procMapFull: 0,
     progMissed: 4,
+    exitLost: 5,
   });
   assert.equal(m.cost.bpfNsPerSec, 1_000_000);
-  assert.ok(m.cost.cpuPercent >= 0);
-  assert.ok(m.cost.rssBytes > 0);
+  assert.equal(m.cost.cpuPercent, 2.5);
+  assert.equal(m.cost.rssBytes, 61_000_000);
   assert.equal(m.probes, 'sock');
   assert.deepEqual(m.ipc, { mode: 'auto', tracing: false, since: null });
   assert.equal(m.uptimeMs, 2000);

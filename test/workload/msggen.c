@@ -38,6 +38,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@
 #define IO_TIMEOUT_S 10         /* safety net: a blocked op fails instead of hanging */
 #define ERRNO_SLOTS 256
 #define URING_ENTRIES 8         /* --uring: SQ size per worker thread */
+#define MAX_CHURN_NAMES 16
 
 enum transport { T_UNIX, T_UDP, T_TCP };
 
@@ -74,6 +76,10 @@ struct opts {
 	unsigned long rate_hz;
 	unsigned long threads, procs;
 	int wait, hold;
+	unsigned long long churn;   /* --churn: short-lived processes to run */
+	unsigned long churn_alive;
+	const char *churn_names[MAX_CHURN_NAMES];
+	unsigned n_churn_names;
 };
 
 struct opstat {
@@ -161,6 +167,10 @@ static void usage(void)
 "  --procs P                  fork P worker processes\n"
 "  --wait                     print 'ready <pid>' after setup, start on a stdin line\n"
 "  --hold                     after the result, wait for a stdin line or EOF\n"
+"  --churn N                  run the sequence in N short-lived child processes, one\n"
+"                             after another, on sockets/queue the parent set up\n"
+"  --churn-alive K            at most K children alive at once (default 16)\n"
+"  --churn-names A,B,..       children take these command names in turn (max 16)\n"
 "Each worker process prints one JSON line: {\"pid\",\"elapsed_ns\",\"cpu_ns\",\"ops\",\"errnos\"};\n"
 "cpu_ns is the CPU time its threads spent from first op to last.\n"
 "Exit 0 ok, 1 an op returned something unexpected, 2 bad usage.\n", EMSGSIZE_LEN);
@@ -731,293 +741,332 @@ struct qmsg {
 	char mtext[];
 };
 
-static void run_ops(struct worker *w)
-{
-	const size_t size = o.size;
-	const unsigned vlen = (unsigned)o.vlen;
-	const int stream = o.transport == T_TCP;
-	const int rflags = stream ? MSG_WAITALL : 0;
-	char *sbuf = NULL, *rbuf = NULL, *big = NULL;
-	struct mmsghdr *smv = NULL, *rmv = NULL;
-	struct sockaddr_storage *rnames = NULL;
-	struct qmsg *qs = NULL, *qr = NULL;
+/* Buffers and message headers one run of the sequence needs. */
+struct io {
+	size_t size;
+	unsigned vlen;
+	int rflags;             /* MSG_WAITALL on tcp */
+	char *sbuf, *rbuf, *big;
+	struct mmsghdr *smv, *rmv;
+	struct sockaddr_storage *rnames;
+	struct qmsg *qs, *qr;
 	struct sockaddr_storage from;
 	struct iovec siov, riov;
-	struct msghdr smh, rmh;
-	char rb[64];
+	struct msghdr smh;
+};
+
+static void io_free(struct io *io)
+{
+	free(io->sbuf);
+	free(io->rbuf);
+	free(io->big);
+	free(io->smv);
+	free(io->rmv);
+	free(io->rnames);
+	free(io->qs);
+	free(io->qr);
+}
+
+static int io_alloc(struct worker *w, struct io *io)
+{
+	size_t k;
+
+	memset(io, 0, sizeof *io);
+	io->size = o.size;
+	io->vlen = (unsigned)o.vlen;
+	io->rflags = o.transport == T_TCP ? MSG_WAITALL : 0;
+	/* One fixed payload pattern; +1 so malloc(0) is never asked for. */
+	io->sbuf = malloc(io->size + 1);
+	io->rbuf = malloc(io->size + 1);
+	if (!io->sbuf || !io->rbuf)
+		goto oom;
+	for (k = 0; k < io->size; k++)
+		io->sbuf[k] = (char)('a' + k % 26);
+	io->siov.iov_base = io->sbuf;
+	io->siov.iov_len = io->size;
+	io->smh.msg_iov = &io->siov;
+	io->smh.msg_iovlen = 1;
+	io->riov.iov_base = io->rbuf;
+	io->riov.iov_len = io->size;
+
+	if (o.n_mmsg) {
+		io->smv = calloc(io->vlen, sizeof *io->smv);
+		io->rmv = calloc(io->vlen, sizeof *io->rmv);
+		io->rnames = calloc(io->vlen, sizeof *io->rnames);
+		if (!io->smv || !io->rmv || !io->rnames)
+			goto oom;
+		for (k = 0; k < io->vlen; k++) {
+			io->smv[k].msg_hdr.msg_iov = &io->siov;
+			io->smv[k].msg_hdr.msg_iovlen = 1;
+			/* all entries share one receive buffer: content is not checked */
+			io->rmv[k].msg_hdr.msg_iov = &io->riov;
+			io->rmv[k].msg_hdr.msg_iovlen = 1;
+			io->rmv[k].msg_hdr.msg_name = &io->rnames[k];
+		}
+	}
+	if (o.n_emsgsize && !(io->big = calloc(1, EMSGSIZE_LEN)))
+		goto oom;
+	if (need_queue()) {
+		io->qs = malloc(sizeof *io->qs + io->size + 1);
+		io->qr = malloc(sizeof *io->qr + io->size + 1);
+		if (!io->qs || !io->qr)
+			goto oom;
+		io->qs->mtype = 1;
+		memcpy(io->qs->mtext, io->sbuf, io->size);
+	}
+	return 0;
+oom:
+	fail(w, "out of memory");
+	return -1;
+}
+
+/* recvmsg on B into the receive buffer; returns what recvmsg returned. */
+static long recv_one(struct worker *w, struct io *io, int flags, struct msghdr *rmh)
+{
+	memset(rmh, 0, sizeof *rmh);
+	rmh->msg_name = &io->from;
+	rmh->msg_namelen = sizeof io->from;
+	rmh->msg_iov = &io->riov;
+	rmh->msg_iovlen = 1;
+	return recvmsg(w->b, rmh, flags);
+}
+
+/*
+ * Each op_* makes the calls of one option, records them, and returns -1 at
+ * the first result that is not the expected one (after fail()).
+ */
+
+/* Records one call; if it did not return `want` (and, for a failure, errno
+ * `want_errno`), fails the run with a message naming it. */
+static int expect(struct worker *w, enum op op, unsigned long long i, long r, int e,
+		  unsigned long long msgs, long want, int want_errno, const char *what)
+{
+	char rb[64], eb[32];
+
+	rec(w, op, r, e, msgs, (unsigned long long)(r > 0 ? r : 0));
+	if (r == want && (want >= 0 || e == want_errno))
+		return 0;
+	describe_ret(rb, sizeof rb, r, e);
+	if (want < 0)
+		fail(w, "%s #%llu returned %s, expected -1 (%s)", what, i + 1, rb,
+		     errno_name(want_errno, eb, sizeof eb));
+	else
+		fail(w, "%s #%llu returned %s, expected %ld", what, i + 1, rb, want);
+	return -1;
+}
+
+/* --sendmsg: sendmsg on A, recvmsg on B */
+static int op_sendmsg(struct worker *w, struct io *io)
+{
+	struct msghdr rmh;
 	unsigned long long i;
+	long r;
+
+	for (i = 0; i < o.n_sendmsg; i++) {
+		pace(w);
+		r = sendmsg(w->a, &io->smh, 0);
+		if (expect(w, OP_SENDMSG, i, r, errno, 1, (long)io->size, 0, "sendmsg"))
+			return -1;
+		r = recv_one(w, io, io->rflags, &rmh);
+		if (expect(w, OP_RECVMSG, i, r, errno, 1, (long)io->size, 0, "recvmsg"))
+			return -1;
+		if (rmh.msg_flags & MSG_TRUNC) {
+			fail(w, "recvmsg #%llu truncated (flags 0x%x)", i + 1, (unsigned)rmh.msg_flags);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --sendto: sendto on A, recvfrom on B (connected: NULL address) */
+static int op_sendto(struct worker *w, struct io *io)
+{
+	unsigned long long i;
+	long r;
+
+	for (i = 0; i < o.n_sendto; i++) {
+		pace(w);
+		r = sendto(w->a, io->sbuf, io->size, 0, NULL, 0);
+		if (expect(w, OP_SENDTO, i, r, errno, 1, (long)io->size, 0, "sendto"))
+			return -1;
+		r = recvfrom(w->b, io->rbuf, io->size, io->rflags, NULL, NULL);
+		if (expect(w, OP_RECVFROM, i, r, errno, 1, (long)io->size, 0, "recvfrom"))
+			return -1;
+	}
+	return 0;
+}
+
+/* One sendmmsg or recvmmsg of vlen, recorded with the msg_len sum as its
+ * bytes; checks every entry moved `size` bytes. */
+static int mmsg_call(struct worker *w, struct io *io, int send, unsigned long long i)
+{
+	struct mmsghdr *v = send ? io->smv : io->rmv;
+	const char *what = send ? "sendmmsg" : "recvmmsg";
+	unsigned long long bytes = 0;
 	size_t k;
 	long r;
 	int e;
 
-	/* One fixed payload pattern; +1 so malloc(0) is never asked for. */
-	sbuf = malloc(size + 1);
-	rbuf = malloc(size + 1);
-	if (!sbuf || !rbuf) {
-		fail(w, "out of memory");
-		goto out;
-	}
-	for (k = 0; k < size; k++)
-		sbuf[k] = (char)('a' + k % 26);
-
-	siov.iov_base = sbuf;
-	siov.iov_len = size;
-	memset(&smh, 0, sizeof smh);
-	smh.msg_iov = &siov;
-	smh.msg_iovlen = 1;
-	riov.iov_base = rbuf;
-	riov.iov_len = size;
-
-	if (o.n_mmsg) {
-		smv = calloc(vlen, sizeof *smv);
-		rmv = calloc(vlen, sizeof *rmv);
-		rnames = calloc(vlen, sizeof *rnames);
-		if (!smv || !rmv || !rnames) {
-			fail(w, "out of memory");
-			goto out;
-		}
-		for (k = 0; k < vlen; k++) {
-			smv[k].msg_hdr.msg_iov = &siov;
-			smv[k].msg_hdr.msg_iovlen = 1;
-			/* all entries share one receive buffer: content is not checked */
-			rmv[k].msg_hdr.msg_iov = &riov;
-			rmv[k].msg_hdr.msg_iovlen = 1;
-			rmv[k].msg_hdr.msg_name = &rnames[k];
+	for (k = 0; k < io->vlen; k++) {
+		v[k].msg_len = 0;
+		if (!send) {
+			v[k].msg_hdr.msg_namelen = sizeof io->rnames[k];
+			v[k].msg_hdr.msg_flags = 0;
 		}
 	}
-	if (o.n_emsgsize) {
-		big = calloc(1, EMSGSIZE_LEN);
-		if (!big) {
-			fail(w, "out of memory");
-			goto out;
+	r = send ? sendmmsg(w->a, v, io->vlen, 0) : recvmmsg(w->b, v, io->vlen, 0, NULL);
+	e = errno;
+	for (k = 0; r > 0 && k < (size_t)r; k++)
+		bytes += v[k].msg_len;
+	rec(w, send ? OP_SENDMMSG : OP_RECVMMSG, r, e, (unsigned long long)(r > 0 ? r : 0), bytes);
+	if (r != (long)io->vlen) {
+		char rb[64];
+		describe_ret(rb, sizeof rb, r, e);
+		fail(w, "%s #%llu returned %s, expected %u", what, i + 1, rb, io->vlen);
+		return -1;
+	}
+	for (k = 0; k < io->vlen; k++) {
+		if (v[k].msg_len != io->size || (!send && (v[k].msg_hdr.msg_flags & MSG_TRUNC))) {
+			fail(w, "%s #%llu entry %zu: %u bytes, expected %zu", what, i + 1, k,
+			     v[k].msg_len, io->size);
+			return -1;
 		}
 	}
-	if (need_queue()) {
-		qs = malloc(sizeof *qs + size + 1);
-		qr = malloc(sizeof *qr + size + 1);
-		if (!qs || !qr) {
-			fail(w, "out of memory");
-			goto out;
-		}
-		qs->mtype = 1;
-		memcpy(qs->mtext, sbuf, size);
-	}
+	return 0;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &w->t0);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c0);
-	w->ran = 1;
+/* --mmsg: one sendmmsg of vlen on A, one recvmmsg of vlen on B */
+static int op_mmsg(struct worker *w, struct io *io)
+{
+	unsigned long long i;
 
-	/* --sendmsg: sendmsg on A, recvmsg on B */
-	for (i = 0; i < o.n_sendmsg; i++) {
-		pace(w);
-		r = sendmsg(w->a, &smh, 0);
-		e = errno;
-		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "sendmsg #%llu returned %s, expected %zu", i + 1, rb, size);
-			goto done;
-		}
-		memset(&rmh, 0, sizeof rmh);
-		rmh.msg_name = &from;
-		rmh.msg_namelen = sizeof from;
-		rmh.msg_iov = &riov;
-		rmh.msg_iovlen = 1;
-		r = recvmsg(w->b, &rmh, rflags);
-		e = errno;
-		rec(w, OP_RECVMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size || (rmh.msg_flags & MSG_TRUNC)) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "recvmsg #%llu returned %s (flags 0x%x), expected %zu",
-			     i + 1, rb, (unsigned)rmh.msg_flags, size);
-			goto done;
-		}
-	}
-
-	/* --sendto: sendto on A, recvfrom on B (connected: NULL address) */
-	for (i = 0; i < o.n_sendto; i++) {
-		pace(w);
-		r = sendto(w->a, sbuf, size, 0, NULL, 0);
-		e = errno;
-		rec(w, OP_SENDTO, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "sendto #%llu returned %s, expected %zu", i + 1, rb, size);
-			goto done;
-		}
-		r = recvfrom(w->b, rbuf, size, rflags, NULL, NULL);
-		e = errno;
-		rec(w, OP_RECVFROM, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "recvfrom #%llu returned %s, expected %zu", i + 1, rb, size);
-			goto done;
-		}
-	}
-
-	/* --mmsg: one sendmmsg of vlen on A, one recvmmsg of vlen on B */
 	for (i = 0; i < o.n_mmsg; i++) {
 		pace(w);
-		unsigned long long bytes = 0;
-		for (k = 0; k < vlen; k++)
-			smv[k].msg_len = 0;
-		r = sendmmsg(w->a, smv, vlen, 0);
-		e = errno;
-		for (k = 0; r > 0 && k < (size_t)r; k++)
-			bytes += smv[k].msg_len;
-		rec(w, OP_SENDMMSG, r, e, (unsigned long long)(r > 0 ? r : 0), bytes);
-		if (r != (long)vlen) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "sendmmsg #%llu returned %s, expected %u", i + 1, rb, vlen);
-			goto done;
-		}
-		if (bytes != (unsigned long long)vlen * size) {
-			fail(w, "sendmmsg #%llu sent %llu bytes, expected %llu", i + 1, bytes,
-			     (unsigned long long)vlen * size);
-			goto done;
-		}
-		for (k = 0; k < vlen; k++) {
-			rmv[k].msg_len = 0;
-			rmv[k].msg_hdr.msg_namelen = sizeof rnames[k];
-			rmv[k].msg_hdr.msg_flags = 0;
-		}
-		r = recvmmsg(w->b, rmv, vlen, 0, NULL);
-		e = errno;
-		bytes = 0;
-		for (k = 0; r > 0 && k < (size_t)r; k++)
-			bytes += rmv[k].msg_len;
-		rec(w, OP_RECVMMSG, r, e, (unsigned long long)(r > 0 ? r : 0), bytes);
-		if (r != (long)vlen) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "recvmmsg #%llu returned %s, expected %u", i + 1, rb, vlen);
-			goto done;
-		}
-		for (k = 0; k < vlen; k++) {
-			if (rmv[k].msg_len != size || (rmv[k].msg_hdr.msg_flags & MSG_TRUNC)) {
-				fail(w, "recvmmsg #%llu entry %zu: %u bytes (flags 0x%x), expected %zu",
-				     i + 1, k, rmv[k].msg_len, (unsigned)rmv[k].msg_hdr.msg_flags, size);
-				goto done;
-			}
-		}
+		if (mmsg_call(w, io, 1, i) || mmsg_call(w, io, 0, i))
+			return -1;
 	}
+	return 0;
+}
 
-	/* --eagain: recvmsg(B, MSG_DONTWAIT) on the empty socket */
+/* --eagain, --emsgsize, --ebadf: calls that must fail with one errno */
+static int op_failures(struct worker *w, struct io *io)
+{
+	struct iovec biov = { .iov_base = io->big, .iov_len = EMSGSIZE_LEN };
+	struct msghdr bmh = { .msg_iov = &biov, .msg_iovlen = 1 }, rmh;
+	unsigned long long i;
+	long r;
+
 	for (i = 0; i < o.n_eagain; i++) {
 		pace(w);
-		memset(&rmh, 0, sizeof rmh);
-		rmh.msg_name = &from;
-		rmh.msg_namelen = sizeof from;
-		rmh.msg_iov = &riov;
-		rmh.msg_iovlen = 1;
-		r = recvmsg(w->b, &rmh, MSG_DONTWAIT);
-		e = errno;
-		rec(w, OP_RECVMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != -1 || e != EAGAIN) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "eagain: recvmsg #%llu returned %s, expected -1 (EAGAIN)", i + 1, rb);
-			goto done;
-		}
+		r = recv_one(w, io, MSG_DONTWAIT, &rmh);
+		if (expect(w, OP_RECVMSG, i, r, errno, 1, -1, EAGAIN, "eagain: recvmsg"))
+			return -1;
 	}
-
-	/* --emsgsize: udp sendmsg of 70000 bytes */
-	if (o.n_emsgsize) {
-		struct iovec biov = { .iov_base = big, .iov_len = EMSGSIZE_LEN };
-		struct msghdr bmh;
-		memset(&bmh, 0, sizeof bmh);
-		bmh.msg_iov = &biov;
-		bmh.msg_iovlen = 1;
-		for (i = 0; i < o.n_emsgsize; i++) {
-			pace(w);
-			r = sendmsg(w->a, &bmh, 0);
-			e = errno;
-			rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-			if (r != -1 || e != EMSGSIZE) {
-				describe_ret(rb, sizeof rb, r, e);
-				fail(w, "emsgsize: sendmsg #%llu returned %s, expected -1 (EMSGSIZE)",
-				     i + 1, rb);
-				goto done;
-			}
-		}
+	for (i = 0; i < o.n_emsgsize; i++) {
+		pace(w);
+		r = sendmsg(w->a, &bmh, 0);
+		if (expect(w, OP_SENDMSG, i, r, errno, 1, -1, EMSGSIZE, "emsgsize: sendmsg"))
+			return -1;
 	}
-
-	/* --ebadf: sendmsg(-1) */
 	for (i = 0; i < o.n_ebadf; i++) {
 		pace(w);
-		r = sendmsg(-1, &smh, 0);
-		e = errno;
-		rec(w, OP_SENDMSG, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != -1 || e != EBADF) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "ebadf: sendmsg #%llu returned %s, expected -1 (EBADF)", i + 1, rb);
-			goto done;
-		}
+		r = sendmsg(-1, &io->smh, 0);
+		if (expect(w, OP_SENDMSG, i, r, errno, 1, -1, EBADF, "ebadf: sendmsg"))
+			return -1;
 	}
+	return 0;
+}
 
-	/* --msgsnd: msgsnd then msgrcv, mtype 1, size bytes */
+/* --msgsnd: msgsnd then msgrcv, mtype 1, size bytes; --enomsg: msgrcv
+ * (IPC_NOWAIT) on the empty queue */
+static int op_sysv(struct worker *w, struct io *io)
+{
+	unsigned long long i;
+	long r;
+	int e;
+
 	for (i = 0; i < o.n_msgsnd; i++) {
 		pace(w);
-		r = msgsnd(w->qid, qs, size, 0);
+		r = msgsnd(w->qid, io->qs, io->size, 0);
 		e = errno;
-		rec(w, OP_MSGSND, r, e, 1, r == 0 ? size : 0);
+		rec(w, OP_MSGSND, r, e, 1, r == 0 ? io->size : 0);
 		if (r != 0) {
+			char rb[64];
 			describe_ret(rb, sizeof rb, r, e);
 			fail(w, "msgsnd #%llu returned %s, expected 0", i + 1, rb);
-			goto done;
+			return -1;
 		}
-		r = msgrcv(w->qid, qr, size, 0, 0);
-		e = errno;
-		rec(w, OP_MSGRCV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != (long)size || qr->mtype != 1) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "msgrcv #%llu returned %s, expected %zu", i + 1, rb, size);
-			goto done;
+		r = msgrcv(w->qid, io->qr, io->size, 0, 0);
+		if (expect(w, OP_MSGRCV, i, r, errno, 1, (long)io->size, 0, "msgrcv"))
+			return -1;
+		if (io->qr->mtype != 1) {
+			fail(w, "msgrcv #%llu got mtype %ld, expected 1", i + 1, io->qr->mtype);
+			return -1;
 		}
 	}
-
-	/* --enomsg: msgrcv(IPC_NOWAIT) on the empty queue */
 	for (i = 0; i < o.n_enomsg; i++) {
 		pace(w);
-		r = msgrcv(w->qid, qr, size, 0, IPC_NOWAIT);
-		e = errno;
-		rec(w, OP_MSGRCV, r, e, 1, (unsigned long long)(r > 0 ? r : 0));
-		if (r != -1 || e != ENOMSG) {
-			describe_ret(rb, sizeof rb, r, e);
-			fail(w, "enomsg: msgrcv #%llu returned %s, expected -1 (ENOMSG)", i + 1, rb);
-			goto done;
-		}
+		r = msgrcv(w->qid, io->qr, io->size, 0, IPC_NOWAIT);
+		if (expect(w, OP_MSGRCV, i, r, errno, 1, -1, ENOMSG, "enomsg: msgrcv"))
+			return -1;
 	}
+	return 0;
+}
 
-	/*
-	 * --uring: IORING_OP_SEND on A, then IORING_OP_RECV on B, each submitted
-	 * and reaped by one io_uring_enter(fd, 1, 1, GETEVENTS).  tcp: MSG_WAITALL
-	 * on both, so io_uring itself retries a short transfer inside the request.
-	 */
+/*
+ * --uring: IORING_OP_SEND on A, then IORING_OP_RECV on B, each submitted
+ * and reaped by one io_uring_enter(fd, 1, 1, GETEVENTS).  tcp: MSG_WAITALL
+ * on both, so io_uring itself retries a short transfer inside the request.
+ */
+static int op_uring(struct worker *w, struct io *io)
+{
+	unsigned long long i;
+
 	for (i = 0; i < o.n_uring; i++) {
 		pace(w);
-		if (uring_xfer(w, IORING_OP_SEND, w->a, sbuf, size, rflags, OP_URING_SEND, i) ||
-		    uring_xfer(w, IORING_OP_RECV, w->b, rbuf, size, rflags, OP_URING_RECV, i))
-			goto done;
+		if (uring_xfer(w, IORING_OP_SEND, w->a, io->sbuf, io->size, io->rflags, OP_URING_SEND, i) ||
+		    uring_xfer(w, IORING_OP_RECV, w->b, io->rbuf, io->size, io->rflags, OP_URING_RECV, i))
+			return -1;
 	}
+	return 0;
+}
 
-	/* --getppid: unrelated-syscall loop */
+/* --getppid: unrelated-syscall loop */
+static int op_getppid(struct worker *w, struct io *io)
+{
+	unsigned long long i;
+	long r;
+
+	(void)io;
 	for (i = 0; i < o.n_getppid; i++) {
 		pace(w);
 		r = syscall(SYS_getppid);
 		rec(w, OP_GETPPID, r, errno, 0, 0);
 	}
+	return 0;
+}
 
-done:
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c1);
-	clock_gettime(CLOCK_MONOTONIC, &w->t1);
-out:
-	free(sbuf);
-	free(rbuf);
-	free(big);
-	free(smv);
-	free(rmv);
-	free(rnames);
-	free(qs);
-	free(qr);
+/* The counted sequence, in the order of the README's table. */
+static int (*const sequence[])(struct worker *, struct io *) = {
+	op_sendmsg, op_sendto, op_mmsg, op_failures, op_sysv, op_uring, op_getppid,
+};
+
+static void run_ops(struct worker *w)
+{
+	struct io io;
+	size_t s;
+
+	if (io_alloc(w, &io) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &w->t0);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c0);
+		w->ran = 1;
+		for (s = 0; s < sizeof sequence / sizeof sequence[0]; s++)
+			if (sequence[s](w, &io))
+				break;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &w->c1);
+		clock_gettime(CLOCK_MONOTONIC, &w->t1);
+	}
+	io_free(&io);
 }
 
 static void *thread_main(void *arg)
@@ -1242,12 +1291,172 @@ static int run_worker(int go_fd, int hold_fd)
 	return any_failed ? 1 : 0;
 }
 
+/* ---------- --churn: many short-lived processes ---------- */
+
+/* What the children did, per command name, added up in shared memory. */
+struct churn_tally {
+	unsigned long long children[MAX_CHURN_NAMES];
+	unsigned long long failed[MAX_CHURN_NAMES];
+	struct opstat st[MAX_CHURN_NAMES][OP_COUNT];
+	unsigned long long errnos[ERRNO_SLOTS + 1];
+};
+
+static void tally_add(unsigned long long *into, unsigned long long v)
+{
+	if (v)
+		__atomic_fetch_add(into, v, __ATOMIC_RELAXED);
+}
+
+/* One child: the whole sequence on the inherited sockets/queue, then exit.
+ * Every child sends before it receives, so a shared socket pair or queue
+ * always holds a message for each child waiting to receive. */
+static void churn_child(struct worker *w, struct churn_tally *t, unsigned name)
+{
+	int j;
+
+	if (o.n_churn_names)
+		prctl(PR_SET_NAME, o.churn_names[name], 0, 0, 0);
+	memset(w->st, 0, sizeof w->st);
+	memset(w->errnos, 0, sizeof w->errnos);
+	run_ops(w);
+	for (j = 0; j < OP_COUNT; j++) {
+		tally_add(&t->st[name][j].calls, w->st[j].calls);
+		tally_add(&t->st[name][j].messages, w->st[j].messages);
+		tally_add(&t->st[name][j].bytes, w->st[j].bytes);
+		tally_add(&t->st[name][j].errors, w->st[j].errors);
+	}
+	for (j = 0; j <= ERRNO_SLOTS; j++)
+		tally_add(&t->errnos[j], w->errnos[j]);
+	tally_add(&t->children[name], 1);
+	if (w->failed) {
+		tally_add(&t->failed[name], 1);
+		fprintf(stderr, "%s[%d]: %s\n", prog, (int)getpid(), w->err);
+	}
+	_exit(w->failed ? 1 : 0);
+}
+
+static void append_ops(char *out, size_t cap, size_t *len, const struct opstat *st)
+{
+	int j, first = 1;
+
+	appendf(out, cap, len, "{");
+	for (j = 0; j < OP_COUNT; j++) {
+		if (!st[j].calls)
+			continue;
+		appendf(out, cap, len, "%s\"%s\":{\"calls\":%llu,\"messages\":%llu,\"bytes\":%llu,\"errors\":%llu}",
+			first ? "" : ",", op_names[j], st[j].calls, st[j].messages, st[j].bytes, st[j].errors);
+		first = 0;
+	}
+	appendf(out, cap, len, "}");
+}
+
+/*
+ * --churn N: the parent sets up once, then forks N children, at most
+ * churn_alive at a time; it makes no counted call itself. One JSON line:
+ * {"pid","elapsed_ns","churn":{"children","failed"},"comms":{name:{"children","ops"}},"ops","errnos"}.
+ */
+static int run_churn(void)
+{
+	struct worker w;
+	struct churn_tally *t;
+	struct opstat tot[OP_COUNT];
+	unsigned long long started = 0, reaped = 0, failed = 0;
+	unsigned names = o.n_churn_names ? o.n_churn_names : 1, n;
+	struct timespec t0, t1;
+	static char out[16384];
+	size_t len = 0;
+	int status, j, first;
+
+	t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t == MAP_FAILED) {
+		fprintf(stderr, "%s: mmap: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	memset(&w, 0, sizeof w);
+	w.a = w.b = w.qid = -1;
+	w.ring.fd = -1;
+	workers = &w;
+	cleanup_ready = 1;
+	install_handlers(on_fatal_signal);
+	if (setup(&w) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, w.err);
+		cleanup_resources();
+		return 1;
+	}
+	if (o.wait) {
+		char line[64];
+		int k = snprintf(line, sizeof line, "ready %d\n", (int)getpid());
+		write_all(STDOUT_FILENO, line, (size_t)k);
+		wait_line(STDIN_FILENO);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fflush(NULL);
+	while (reaped < o.churn) {
+		while (started < o.churn && started - reaped < o.churn_alive) {
+			pid_t pid = fork();
+			if (pid == 0)
+				churn_child(&w, t, (unsigned)(started % names));
+			if (pid < 0) {
+				if (started == reaped) {
+					fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
+					cleanup_resources();
+					return 1;
+				}
+				break; /* out of processes for now: reap one first */
+			}
+			started++;
+		}
+		if (wait(&status) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: wait: %s\n", prog, strerror(errno));
+			break;
+		}
+		reaped++;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	memset(tot, 0, sizeof tot);
+	appendf(out, sizeof out, &len, "{\"pid\":%d,\"elapsed_ns\":%lld,\"churn\":{\"children\":%llu,\"failed\":%llu},\"comms\":{",
+		(int)getpid(), ts_ns(&t1) - ts_ns(&t0), reaped, failed);
+	for (n = 0; n < names; n++) {
+		for (j = 0; j < OP_COUNT; j++) {
+			tot[j].calls += t->st[n][j].calls;
+			tot[j].messages += t->st[n][j].messages;
+			tot[j].bytes += t->st[n][j].bytes;
+			tot[j].errors += t->st[n][j].errors;
+		}
+		appendf(out, sizeof out, &len, "%s\"%s\":{\"children\":%llu,\"ops\":", n ? "," : "",
+			o.n_churn_names ? o.churn_names[n] : prog, t->children[n]);
+		append_ops(out, sizeof out, &len, t->st[n]);
+		appendf(out, sizeof out, &len, "}");
+	}
+	appendf(out, sizeof out, &len, "},\"ops\":");
+	append_ops(out, sizeof out, &len, tot);
+	appendf(out, sizeof out, &len, ",\"errnos\":{");
+	first = 1;
+	for (j = 0; j <= ERRNO_SLOTS; j++) {
+		char eb[32];
+		if (!t->errnos[j])
+			continue;
+		appendf(out, sizeof out, &len, "%s\"%s\":%llu", first ? "" : ",",
+			j == ERRNO_SLOTS ? "other" : errno_name(j, eb, sizeof eb), t->errnos[j]);
+		first = 0;
+	}
+	appendf(out, sizeof out, &len, "}}\n");
+	write_all(STDOUT_FILENO, out, len);
+	cleanup_resources();
+	return failed || reaped < o.churn ? 1 : 0;
+}
+
 /* ---------- main ---------- */
 
 enum {
 	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
 	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_URING, O_GETPPID,
-	O_RATE_HZ, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_HELP
+	O_RATE_HZ, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_CHURN, O_CHURN_ALIVE, O_CHURN_NAMES, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -1271,6 +1480,9 @@ static const struct option longopts[] = {
 	{ "procs", required_argument, NULL, O_PROCS },
 	{ "wait", no_argument, NULL, O_WAIT },
 	{ "hold", no_argument, NULL, O_HOLD },
+	{ "churn", required_argument, NULL, O_CHURN },
+	{ "churn-alive", required_argument, NULL, O_CHURN_ALIVE },
+	{ "churn-names", required_argument, NULL, O_CHURN_NAMES },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -1319,6 +1531,19 @@ static void parse_args(int argc, char **argv)
 		case O_PROCS: o.procs = parse_num(on, optarg, 1, MAX_PROCS); break;
 		case O_WAIT: o.wait = 1; break;
 		case O_HOLD: o.hold = 1; break;
+		case O_CHURN: o.churn = parse_num(on, optarg, 1, big); break;
+		case O_CHURN_ALIVE: o.churn_alive = parse_num(on, optarg, 1, 4096); break;
+		case O_CHURN_NAMES: {
+			char *save = NULL, *t;
+			for (t = strtok_r(optarg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				if (o.n_churn_names == MAX_CHURN_NAMES)
+					usage_error("--churn-names takes at most %d names", MAX_CHURN_NAMES);
+				if (strlen(t) > 15)
+					usage_error("--churn-names: '%s' is longer than 15 bytes", t);
+				o.churn_names[o.n_churn_names++] = t;
+			}
+			break;
+		}
 		case O_HELP: usage(); exit(0);
 		case ':':
 			usage_error("option %s needs a value", argv[optind - 1]);
@@ -1330,6 +1555,14 @@ static void parse_args(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 
+	if (o.churn && (o.threads > 1 || o.procs > 1 || o.hold))
+		usage_error("--churn cannot be combined with --threads, --procs or --hold");
+	if ((o.churn_alive || o.n_churn_names) && !o.churn)
+		usage_error("--churn-alive and --churn-names need --churn");
+	if (o.churn && o.transport == T_TCP)
+		usage_error("--churn needs --transport unix or udp (children share one socket pair)");
+	if (!o.churn_alive)
+		o.churn_alive = 16;
 	if (o.unix_path && o.transport != T_UNIX)
 		usage_error("--unix-path only applies to --transport unix");
 	if (o.n_mmsg && o.transport == T_TCP)
@@ -1403,6 +1636,8 @@ int main(int argc, char **argv)
 	if (o.n_uring)
 		probe_uring();
 
+	if (o.churn)
+		return run_churn();
 	if (o.procs == 1)
 		return run_worker(STDIN_FILENO, STDIN_FILENO);
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IpcMode, ProbeMode } from '../model/model.js';
+import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
 
@@ -15,6 +15,10 @@ export interface LiveOptions {
   ipc: IpcMode;
   /** Ring buffer size in bytes (power of two, page multiple). */
   ringbufBytes?: number;
+  /** Processes counted at once (sizes the counters, procs, errnos maps). */
+  maxProcs?: number;
+  /** How often exited processes are moved out of the kernel maps. */
+  evictMs?: number;
   /** How often auto ipc mode looks at /proc/sysvipc/msg. */
   ipcPollMs?: number;
   /** Where SysV queues are listed (a test can point elsewhere). */
@@ -23,12 +27,14 @@ export interface LiveOptions {
 
 interface NativeEngine {
   attach(): void;
-  detach(): void;
   setIpc(on: boolean): void;
   setEvents(mode: number): void;
   watch(tgid: number, on: boolean): void;
   clearDetail(tgid: number): void;
   forget(tgid: number, startNs: bigint): void;
+  evict(): number;
+  readExited(): Buffer;
+  mapUsage(): MapUsage;
   readCounters(): Buffer;
   readProcs(): Buffer;
   readErrnos(): Buffer;
@@ -47,7 +53,7 @@ interface NativeEngine {
 const LOAD_ATTEMPTS = 3;
 const NO_RECORDS = Buffer.alloc(0);
 /** BPF run-time accounting adds two clock reads to every BPF program run on
- * the machine (about a tenth more on a send/receive loop here), so it is on for a short
+ * the machine (the bench measures what that costs), so it is on for a short
  * window once in this many intervals; the sampler scales the last ns per run
  * by the counts. */
 const STATS_EVERY = 30;
@@ -75,7 +81,7 @@ function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
   // make the kernel give up with EAGAIN: that is worth another try.
   for (let attempt = 1; ; attempt++) {
     try {
-      return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes });
+      return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
     } catch (e) {
       const message = (e as Error).message;
       if (attempt < LOAD_ATTEMPTS && message.includes('temporarily unavailable')) continue;
@@ -102,12 +108,17 @@ export class LiveSource implements Source {
   private watched: number | null = null;
   private snapshots = 0;
   private statsTimer: NodeJS.Timeout | null = null;
+  private readonly evictTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(opts: LiveOptions) {
     this.probes = this.open(opts);
     this.ipcMode = opts.ipc;
     this.timeRuns(); // a first figure for the first frame
+    // Exited processes leave the kernel maps within this period, so the maps
+    // bound the processes alive at once, not those seen since start.
+    this.evictTimer = setInterval(() => this.engine.evict(), opts.evictMs ?? 100);
+    this.evictTimer.unref();
     if (opts.ipc === 'always') this.setIpc(true);
     if (opts.ipc === 'auto') {
       const path = opts.sysvipcPath ?? '/proc/sysvipc/msg';
@@ -167,11 +178,14 @@ export class LiveSource implements Source {
     if (this.snapshots % STATS_EVERY === 0) this.timeRuns();
     // Detail maps hold only the watched process: nothing to read otherwise.
     const detail = this.watched !== null;
+    e.evict();
     return {
       monoNs: process.hrtime.bigint(),
       counters: e.readCounters(),
       procs: e.readProcs(),
       errnos: e.readErrnos(),
+      exited: e.readExited(),
+      maps: e.mapUsage(),
       threads: detail ? e.readThreads() : NO_RECORDS,
       threadNames: detail ? e.readThreadNames() : NO_RECORDS,
       peers: detail ? e.readPeers() : NO_RECORDS,
@@ -210,6 +224,7 @@ export class LiveSource implements Source {
     this.closed = true;
     if (this.ipcTimer) clearInterval(this.ipcTimer);
     if (this.statsTimer) clearTimeout(this.statsTimer);
+    clearInterval(this.evictTimer);
     this.engine.close();
   }
 }

@@ -22,6 +22,7 @@ export const MT_STAT = {
   DETAIL_FULL: 4,
   STATE_LOST: 5,
   PROC_FULL: 6,
+  EXIT_LOST: 7,
 } as const;
 
 /** sizeof and offsetof of every struct and field decoded below. */
@@ -29,7 +30,8 @@ export const LAYOUT = {
   mt_key: { size: 16, tgid: 0, sys: 4, start_ns: 8 },
   mt_counts: { size: 32, calls: 0, messages: 8, bytes: 16, errors: 24 },
   mt_proc_key: { size: 16, tgid: 0, start_ns: 8 },
-  mt_proc: { size: 32, comm: 0, cgroup_id: 16, uid: 24 },
+  mt_proc: { size: 32, comm: 0, cgroup_id: 16, uid: 24, flags: 28 },
+  mt_exit: { size: 24, tgid: 0, sys_mask: 4, start_ns: 8, flags: 16 },
   mt_errno_key: { size: 16, tgid: 0, sys: 4, err: 6, start_ns: 8 },
   mt_thread_key: { size: 16, tgid: 0, tid: 4, sys: 8 },
   mt_tname_key: { size: 8, tgid: 0, tid: 4 },
@@ -78,6 +80,7 @@ export const TNAME_RECORD = L.mt_tname_key.size + L.mt_tname.size;
 export const PEER_RECORD = L.mt_peer_key.size + L.mt_peer_val.size;
 export const SIZE_RECORD = L.mt_size_key.size + U64;
 export const EVENT_RECORD = L.mt_event.size;
+export const EXIT_RECORD = L.mt_exit.size;
 
 export interface CounterRec extends Counts {
   tgid: number;
@@ -104,6 +107,11 @@ export interface ProcRec {
   comm: Buffer;
   cgroupId: bigint;
   uid: number;
+}
+/** A process whose last thread exited; its final counts are in the same snapshot. */
+export interface ExitRec {
+  tgid: number;
+  startNs: bigint;
 }
 export interface ErrnoRec {
   tgid: number;
@@ -244,6 +252,14 @@ export function decodeProcs(buf: Buffer): ProcRec[] {
     comm: cstr(buf, off + k.size + v.comm, MT_COMM_LEN),
     cgroupId: buf.readBigUInt64LE(off + k.size + v.cgroup_id),
     uid: buf.readUInt32LE(off + k.size + v.uid),
+  }));
+}
+
+export function decodeExits(buf: Buffer): ExitRec[] {
+  const e = L.mt_exit;
+  return records(buf, EXIT_RECORD, 'exits', (off) => ({
+    tgid: buf.readUInt32LE(off + e.tgid),
+    startNs: buf.readBigUInt64LE(off + e.start_ns),
   }));
 }
 

@@ -1,6 +1,6 @@
-// The seam between where counts come from (the live kernel via the addon,
-// later a recorded replay) and the sampler that turns them into Models.
-import type { IpcMode, ProbeMode } from '../model/model.js';
+// The seam between where counts come from (the live kernel via the addon)
+// and the sampler that turns them into Models.
+import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 
 /** One read of every kernel map; buffers hold the records of bpf/msgtop.h. */
 export interface RawSnapshot {
@@ -18,6 +18,14 @@ export interface RawSnapshot {
   procs?: Buffer;
   /** struct mt_tname_key + mt_tname records (watched threads' names). */
   threadNames?: Buffer;
+  /**
+   * struct mt_exit records: processes whose last thread exited and whose
+   * final counts (and procs/errnos records) appear in this snapshot for the
+   * last time; the kernel maps no longer hold them.
+   */
+  exited?: Buffer;
+  /** Fill of the maps that bound how many processes are counted at once. */
+  maps?: MapUsage;
   /** Indexed by enum mt_stat, MT_STAT_COUNT entries. */
   stats: BigUint64Array;
   /** Cumulative run time and run count of msgtop's BPF programs (they grow
@@ -38,7 +46,8 @@ export interface Source {
   watch(tgid: number | null): void;
   /** Send events for every process, not only the watched one. */
   setGlobalEvents(on: boolean): void;
-  /** Delete an exited process's keys from the kernel maps. */
+  /** Delete an exited process's keys from the kernel maps (for one whose
+   * exit the kernel could not report). */
   forget(tgid: number, startNs: bigint): void;
   close(): void;
 }

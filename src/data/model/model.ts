@@ -151,6 +151,23 @@ export interface Health {
   /** Program runs the kernel skipped (already running on that CPU):
    * messages that were not counted. */
   progMissed: number;
+  /** Exit notices the kernel could not queue: those processes leave the
+   * maps late (when /proc shows them gone), not uncounted. */
+  exitLost: number;
+}
+
+/** Entries in use and capacity of one kernel map. */
+export interface MapFill {
+  used: number;
+  max: number;
+}
+
+/** The maps whose size bounds how many processes are counted at once
+ * (exited processes leave them; see --max-procs). */
+export interface MapUsage {
+  counters: MapFill;
+  procs: MapFill;
+  errnos: MapFill;
 }
 
 export interface Model {
@@ -164,6 +181,8 @@ export interface Model {
   /** ms since msgtop attached. */
   uptimeMs: number;
   health: Health;
+  /** null when the source does not report it. */
+  maps: MapUsage | null;
   cost: {
     /** CPU time of msgtop's BPF programs per second of wall time, in ns. */
     bpfNsPerSec: number;

@@ -63,6 +63,10 @@ function readText(path: string): string | null {
   }
 }
 
+function unknown(pid: number, ticks: number): ProcInfo {
+  return { pid, startTicks: ticks, comm: '?', cmdline: '', user: '?', uid: -1, container: null, cgroup: '', exitedAt: null };
+}
+
 interface Entry {
   info: ProcInfo;
   checkedAt: number;
@@ -93,13 +97,14 @@ export class Registry {
   /**
    * Info for a process seen in the counters. `active` says its counters
    * moved this interval, so it was alive a moment ago and needs no check.
-   * `kernel` names a process already gone from /proc at its first lookup.
+   * `kernel` names a process already gone from /proc at its first lookup;
+   * `gone` says the kernel saw it exit, so /proc has nothing to tell.
    */
-  lookup(pid: number, startNs: bigint, active: boolean, kernel?: KernelProc): ProcInfo {
+  lookup(pid: number, startNs: bigint, active: boolean, kernel?: KernelProc, gone = false): ProcInfo {
     const now = this.now();
     const e = this.entries.get(pid)?.get(startNs);
     if (!e) {
-      const info = this.load(pid, startTicks(startNs), now, kernel);
+      const info = gone ? this.fromKernel(pid, startTicks(startNs), now, kernel) : this.load(pid, startTicks(startNs), now, kernel);
       let byStart = this.entries.get(pid);
       if (!byStart) this.entries.set(pid, (byStart = new Map()));
       byStart.set(startNs, { info, checkedAt: now });
@@ -156,24 +161,18 @@ export class Registry {
     return st;
   }
 
+  /** An exited process: what the kernel recorded, if anything. */
+  private fromKernel(pid: number, ticks: number, now: number, kernel?: KernelProc): ProcInfo {
+    const info = unknown(pid, ticks);
+    if (kernel) Object.assign(info, { comm: escapeControl(kernel.comm), uid: kernel.uid, user: this.userName(kernel.uid) });
+    return { ...info, exitedAt: now };
+  }
+
   private load(pid: number, ticks: number, now: number, kernel?: KernelProc): ProcInfo {
-    const info: ProcInfo = {
-      pid,
-      startTicks: ticks,
-      comm: '?',
-      cmdline: '',
-      user: '?',
-      uid: -1,
-      container: null,
-      cgroup: '',
-      exitedAt: null,
-    };
+    const info = unknown(pid, ticks);
     if (pid === 0) return { ...info, comm: '[kernel]', user: this.userName(0), uid: 0 };
     const st = this.stat(pid, ticks);
-    if (!st) {
-      if (kernel) Object.assign(info, { comm: escapeControl(kernel.comm), uid: kernel.uid, user: this.userName(kernel.uid) });
-      return { ...info, exitedAt: now };
-    }
+    if (!st) return this.fromKernel(pid, ticks, now, kernel);
     info.comm = escapeControl(st.comm);
     info.cmdline = this.cmdline(pid);
     const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(this.read(`${pid}/status`) ?? '');

@@ -1,0 +1,68 @@
+// What msgtop itself costs: its BPF programs' CPU time, its own process
+// CPU and memory.
+import type { Counts, Model, ProbeMode } from '../model/model.js';
+import { delta1 } from '../model/counts.js';
+import type { RawSnapshot } from '../kernel/source.js';
+
+/** Where msgtop's own CPU time, wall clock and memory are read from. */
+export interface ProcessClock {
+  /** User + system CPU µs since start. */
+  cpuUs(): number;
+  /** Monotonic ns. */
+  hrNs(): bigint;
+  rssBytes(): number;
+}
+
+const OWN: ProcessClock = {
+  cpuUs: () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  },
+  hrNs: () => process.hrtime.bigint(),
+  rssBytes: () => process.memoryUsage.rss(),
+};
+
+export class CostMeter {
+  private prevRunTimeNs = 0;
+  private prevRunCount = 0;
+  private nsPerRun = 0;
+  private bpfNsPerSec = 0;
+  private prevCpuUs: number;
+  private prevHr: bigint;
+
+  constructor(private readonly clock: ProcessClock = OWN) {
+    this.prevCpuUs = clock.cpuUs();
+    this.prevHr = clock.hrNs();
+  }
+
+  /** This interval's cost; `d` is what every process did in it. */
+  measure(snap: RawSnapshot, sec: number, d: { send: Counts; recv: Counts }): Model['cost'] {
+    const cpuUs = this.clock.cpuUs();
+    const hr = this.clock.hrNs();
+    const usedUs = cpuUs - this.prevCpuUs;
+    const wallUs = Number(hr - this.prevHr) / 1000;
+    const bpfNs = delta1(snap.prog.runTimeNs, this.prevRunTimeNs);
+    const timedRuns = delta1(snap.prog.runCount, this.prevRunCount);
+    this.prevCpuUs = cpuUs;
+    this.prevHr = hr;
+    this.prevRunTimeNs = snap.prog.runTimeNs;
+    this.prevRunCount = snap.prog.runCount;
+    // The kernel times BPF runs only in short sampled windows. The cost is
+    // the last timed ns per run times this interval's runs, which the counts
+    // give.
+    if (timedRuns > 0) this.nsPerRun = bpfNs / timedRuns;
+    if (sec > 0) this.bpfNsPerSec = (this.nsPerRun * runs(snap.probes, d)) / sec;
+    return {
+      bpfNsPerSec: this.bpfNsPerSec,
+      cpuPercent: wallUs > 0 ? (usedUs / wallUs) * 100 : 0,
+      rssBytes: this.clock.rssBytes(),
+    };
+  }
+}
+
+/** Program runs the counts imply: one per message or failure at the socket
+ * layer, an enter and an exit per call with syscall tracepoints. */
+function runs(probes: ProbeMode, d: { send: Counts; recv: Counts }): number {
+  const both = (k: keyof Counts): number => d.send[k] + d.recv[k];
+  return probes === 'syscalls' ? 2 * both('calls') : both('messages') + both('errors');
+}

@@ -1,0 +1,118 @@
+// Processes seen in the kernel's counters, keyed by (tgid, start time), and
+// their cumulative kernel values turned into totals since attach: sums of
+// per-interval growth, so a key deleted and re-created never makes anything
+// go backwards.
+import type { Counts } from '../model/model.js';
+import { delta, delta1, zero } from '../model/counts.js';
+import { decodeCounters, decodeErrnos, sysName } from '../kernel/records.js';
+import { startTicks, type ProcInfo } from '../proc/registry.js';
+import { addCounts, addErrno, emptyTally } from './tally.js';
+import type { RowSource } from './row-build.js';
+
+export interface Proc extends RowSource {
+  tgid: number;
+  startNs: bigint;
+  key: string;
+  info: ProcInfo | null;
+  /** Per enum mt_sys id: the kernel's last value, and the sample number it
+   * was read in (a gap means the key vanished). */
+  kernel: Counts[];
+  seen: number[];
+  /** Per sys << 16 | errno: the kernel's last count and when it was read. */
+  errnoKernel: Map<number, { count: number; seen: number }>;
+  /** Sample number at which the exit was first seen. */
+  exitSample: number | null;
+  /** The kernel maps no longer hold it: its totals are final. */
+  evicted: boolean;
+}
+
+export class ProcTable {
+  /** By tgid; more than one when a pid was reused. */
+  private readonly byPid = new Map<number, Proc[]>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  find(tgid: number, startNs: bigint): Proc | undefined {
+    return this.byPid.get(tgid)?.find((p) => p.startNs === startNs);
+  }
+
+  get(tgid: number, startNs: bigint): Proc {
+    let list = this.byPid.get(tgid);
+    if (!list) {
+      list = [];
+      this.byPid.set(tgid, list);
+    }
+    let p = list.find((x) => x.startNs === startNs);
+    if (!p) {
+      p = {
+        ...emptyTally(),
+        tgid,
+        startNs,
+        key: `${tgid}:${startTicks(startNs)}`,
+        info: null,
+        kernel: [],
+        seen: [],
+        errnoKernel: new Map(),
+        exitSample: null,
+        evicted: false,
+        row: null,
+      };
+      list.push(p);
+      this.count++;
+    }
+    return p;
+  }
+
+  /** Every process, with the newest start time among those sharing its pid. */
+  *entries(): Generator<[Proc, bigint]> {
+    for (const list of this.byPid.values()) {
+      const newest = list.reduce((a, p) => (p.startNs > a ? p.startNs : a), 0n);
+      // A copy: the caller may remove while iterating.
+      for (const p of [...list]) yield [p, newest];
+    }
+  }
+
+  remove(p: Proc): void {
+    const list = this.byPid.get(p.tgid);
+    const i = list?.indexOf(p) ?? -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (list!.length === 0) this.byPid.delete(p.tgid);
+    this.count--;
+  }
+
+  /** Counter records of one snapshot; `onGrowth` sees every increase. */
+  ingestCounters(buf: Buffer, sample: number, onGrowth: (sys: number, inc: Counts) => void): void {
+    decodeCounters(buf, (r) => {
+      if (sysName(r.sys) === null) return;
+      const p = this.get(r.tgid, r.startNs);
+      // A key absent from the last snapshot counts as fresh if it comes back.
+      const prev = p.seen[r.sys] === sample - 1 ? p.kernel[r.sys] : undefined;
+      const inc = delta(r, prev);
+      // A copy: the decoder reuses its record.
+      const k = (p.kernel[r.sys] ??= zero());
+      k.calls = r.calls;
+      k.messages = r.messages;
+      k.bytes = r.bytes;
+      k.errors = r.errors;
+      p.seen[r.sys] = sample;
+      addCounts(p, r.sys, inc);
+      onGrowth(r.sys, inc);
+    });
+  }
+
+  ingestErrnos(buf: Buffer, sample: number): void {
+    for (const r of decodeErrnos(buf)) {
+      if (sysName(r.sys) === null) continue;
+      const p = this.get(r.tgid, r.startNs);
+      const ek = (r.sys << 16) | r.err;
+      const k = p.errnoKernel.get(ek);
+      const inc = delta1(r.count, k && k.seen === sample - 1 ? k.count : undefined);
+      p.errnoKernel.set(ek, { count: r.count, seen: sample });
+      addErrno(p, r.sys, r.err, inc, inc);
+    }
+  }
+}
