@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
+import { checkKernel } from './support.js';
 
 export type ProbeChoice = 'auto' | ProbeMode;
 
@@ -133,6 +134,7 @@ export class LiveSource implements Source {
    * Only a failed attach (the tracepoints do not exist here) moves on to the
    * next mode: a failed load would fail the same way in every mode. */
   private open(opts: LiveOptions): ProbeMode {
+    checkKernel();
     const order: ProbeMode[] = opts.probes === 'auto' ? ['sock', 'syscalls'] : [opts.probes];
     let last: Error | null = null;
     for (const mode of order) {
