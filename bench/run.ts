@@ -6,7 +6,8 @@
 //             (a count mismatch, a tool failing, a BPF program left behind)
 //   --out F   also write the report to F
 //   --strict  (full run) exit 1 when a target is missed
-//   --only S  run only these sections, e.g. --only 5 or --only 5,6
+//   --only S  run only these sections, e.g. --only 5 or --only 5,6 (7: the
+//             Prometheus exporter)
 //   --reps N  §1+2 repetitions (default 9; 2 with --quick)
 //   --conditions IDS  §1+2 conditions to run, e.g. msgtop-sock,floor-sock
 //             (a focused comparison with more repetitions in the same time)
@@ -15,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runEventProbe, runMsgtopEvents, type MsgtopEventsResult, type ProbeResult } from './events.js';
 import { runExact, type ExactResult } from './exact.js';
+import { exporterCost, type ExporterResult } from './exporter.js';
 import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
 import { ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
 import { conditions } from './tracers.js';
@@ -56,6 +58,7 @@ const CFG = quick
       busy: { procs: 200, warmup: 3, seconds: 4, rateHz: 1 },
       frame: { processes: 10_000, frames: 3, warmup: 5 },
       startupReps: 2,
+      exporter: { procs: 200, warmup: 3, plan: [{ everySec: 15, seconds: 16 }, { everySec: 1, seconds: 5 }] },
     }
   : {
       reps: 9,
@@ -70,6 +73,7 @@ const CFG = quick
       busy: { procs: 2000, warmup: 8, seconds: 20, rateHz: 1 },
       frame: { processes: 10_000, frames: 20, warmup: 60 },
       startupReps: 5,
+      exporter: { procs: 2000, warmup: 10, plan: [{ everySec: 15, seconds: 60 }, { everySec: 1, seconds: 30 }] },
     };
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -332,6 +336,17 @@ function progCostText(pc: ProgCost[]): string {
 
 // ---- main ----------------------------------------------------------------------
 
+function exporterRows(e: ExporterResult | null): void {
+  if (!e) return;
+  for (const r of e.runs) {
+    const cond = `scraped every ${r.everySec} s, ${e.processes} processes`;
+    const spread = `max ${f0(r.latencyMs.max)} ms; ${r.series} msgtop series, ${(r.bytes / 1024).toFixed(0)} KiB`;
+    row({ sec: '7', what: 'exporter: scrape of /metrics, request → last byte', cond, value: `${f0(r.latencyMs.median)} ms`, spread, n: String(r.scrapes), target: '' });
+    row({ sec: '7', what: 'exporter CPU (sampling every 1 s + scrapes)', cond, value: pct(r.cpuPercent), spread: `over ${r.seconds.toFixed(0)} s`, n: '1', target: '' });
+    row({ sec: '7', what: 'exporter RSS', cond, value: mb(r.rssBytes), spread: `peak ${mb(r.hwmBytes)}`, n: '1', target: '' });
+  }
+}
+
 async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (only && !only.some((s) => name.startsWith(s))) return null;
   const t0 = Date.now();
@@ -399,6 +414,9 @@ async function main(): Promise<number> {
   });
   const js = await section('6a start → first JSON line', () => jsonStartup(CFG.startupReps));
   const tui = await section('6b start → first TUI frame', () => tuiStartup(CFG.startupReps));
+  const exp = await section(`7 Prometheus exporter with ${CFG.exporter.procs} active processes`, () =>
+    exporterCost(CFG.exporter.procs, CFG.busy.rateHz, CFG.exporter.warmup, CFG.exporter.plan),
+  );
 
   if (ov) overheadRows(ov);
   if (pc) progRatioRows(pc, ov);
@@ -407,6 +425,7 @@ async function main(): Promise<number> {
   cpuRows(idle, busy);
   frameRows(frames);
   startupRows(js, tui);
+  exporterRows(exp);
 
   // Nothing of ours may stay loaded.
   await new Promise((r) => setTimeout(r, 500));
@@ -441,6 +460,7 @@ async function main(): Promise<number> {
   for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
   if (js) commands.push(`- §6a: \`${js.command}\``);
   if (tui) commands.push(`- §6b: ${tui.command}`);
+  if (exp) commands.push(`- §7: ${exp.command}; scrapes are GET /metrics from the bench (fetch), CPU and RSS of the exporter's pid as in §5`);
 
   const report = [
     ...header,

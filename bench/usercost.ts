@@ -146,36 +146,47 @@ export interface BusyResult extends CpuSample {
 }
 
 /** 2,000 msggen worker processes each doing one sendmsg+recvmsg pair per second. */
-export async function tuiBusy(procs: number, warmup: number, seconds: number, rateHz: number): Promise<BusyResult> {
+/** `procs` msggen workers, each sending at `rateHz` for `seconds`, all
+ * started together once every one is ready; `stop` ends them. */
+export async function startBusy(procs: number, rateHz: number, seconds: number): Promise<{ command: string; processes: number; stop: () => Promise<void> }> {
   const perParent = Math.min(1000, procs);
   const parents = Math.ceil(procs / perParent);
-  const iterations = Math.ceil((warmup + seconds + 60) * rateHz);
+  const iterations = Math.ceil(seconds * rateHz);
   const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait'];
   const gens = Array.from({ length: parents }, () => start(msggen, args));
   const outs = gens.map((g) => collect(g));
+  // The --procs parent forwards SIGTERM to its workers.
+  const stopAll = async () => {
+    for (const g of gens) await stop(g, 'SIGTERM');
+  };
+  const t0 = Date.now();
+  while (outs.reduce((n, o) => n + o.lines.filter((l) => l.startsWith('ready')).length, 0) < parents * perParent) {
+    if (gens.some((g) => !alive(g)) || Date.now() - t0 > 120_000) {
+      await stopAll();
+      throw new Error(`msggen workers not ready: ${outs.map((o) => o.stderr()).join(' ')}`);
+    }
+    await sleep(100);
+  }
+  for (const g of gens) g.stdin!.write('\n');
+  return { command: `${parents} × ${rel(msggen)} ${args.join(' ')}`, processes: parents * perParent, stop: stopAll };
+}
+
+export async function tuiBusy(procs: number, warmup: number, seconds: number, rateHz: number): Promise<BusyResult> {
+  const busy = await startBusy(procs, rateHz, warmup + seconds + 60);
   let tui: Tui | null = null;
   try {
-    const t0 = Date.now();
-    while (outs.reduce((n, o) => n + o.lines.filter((l) => l.startsWith('ready')).length, 0) < parents * perParent) {
-      if (gens.some((g) => !alive(g)) || Date.now() - t0 > 120_000) {
-        throw new Error(`msggen workers not ready: ${outs.map((o) => o.stderr()).join(' ')}`);
-      }
-      await sleep(100);
-    }
-    for (const g of gens) g.stdin!.write('\n');
     tui = await startTui();
     const s = await sampleCpu(tui.pid, warmup, seconds);
     const screen = tmux('capture-pane', '-p', '-t', 'tui');
     return {
       ...s,
-      processes: parents * perParent,
-      command: `${parents} × ${rel(msggen)} ${args.join(' ')}`,
+      processes: busy.processes,
+      command: busy.command,
       screenTail: screen.split('\n').slice(0, 3).join('\n'),
     };
   } finally {
     if (tui) await tui.stop();
-    // The --procs parent forwards SIGTERM to its workers.
-    for (const g of gens) await stop(g, 'SIGTERM');
+    await busy.stop();
   }
 }
 

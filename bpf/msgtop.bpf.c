@@ -144,7 +144,7 @@ struct {
 	__type(value, __u64);
 } sizes SEC(".maps");
 
-/* struct mt_exit notices; read on a timer, so no wake-ups are asked for. */
+/* struct mt_exit notices; read on a timer, or sooner past exit_wake_bytes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 << 10);
@@ -181,6 +181,9 @@ struct {
 
 struct mt_config cfg = {};
 __u32 watch_count = 0; /* entries in `watch`; skips the lookup when 0 */
+/* Queued exit notices worth waking user space for before its next timed
+ * read (set by the addon from the map size). */
+__u64 exit_wake_bytes = 0;
 
 /* One counted operation as detail() needs it, filled by a probe. */
 struct op {
@@ -867,11 +870,22 @@ SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)
 
 /* ==== programs: process exit ============================================== */
 
+/* Whether the process has any counters entry; asked only of one without a
+ * procs entry (the procs map was full when it was first counted). */
+static __always_inline int counted(struct mt_key *key)
+{
+	for (__u32 sys = 0; sys < MT_SYS_COUNT; sys++) {
+		key->sys = sys;
+		if (bpf_map_lookup_elem(&counters, key))
+			return 1;
+	}
+	return 0;
+}
+
 /* The last thread of a process is past do_exit()'s group-dead check: no
- * thread of it can count another message. Tell user space which counters
- * entries it has, so their final values can be read and the entries
- * deleted. A lost notice is counted; user space then evicts the process
- * when it sees it gone from /proc. */
+ * thread of it can count another message. Tell user space, which moves its
+ * final counts out of the maps. A lost notice is counted; user space then
+ * evicts the process when it sees it gone from /proc. */
 SEC("raw_tp/sched_process_exit")
 int proc_exit(void *ctx)
 {
@@ -880,19 +894,13 @@ int proc_exit(void *ctx)
 	struct mt_proc_key pk = { .tgid = key.tgid };
 	struct mt_proc *p;
 	struct mt_exit *e;
-	__u32 mask = 0;
 
 	if (task->signal->live.counter != 0)
 		return 0;
 	key.start_ns = task->group_leader->start_boottime;
 	pk.start_ns = key.start_ns;
-	for (__u32 sys = 0; sys < MT_SYS_COUNT; sys++) {
-		key.sys = sys;
-		if (bpf_map_lookup_elem(&counters, &key))
-			mask |= 1u << sys;
-	}
 	p = bpf_map_lookup_elem(&procs, &pk);
-	if (!mask && !p)
+	if (!p && !counted(&key))
 		return 0;
 	e = bpf_ringbuf_reserve(&exits, sizeof(*e), 0);
 	if (!e) {
@@ -900,11 +908,9 @@ int proc_exit(void *ctx)
 		return 0;
 	}
 	e->tgid = key.tgid;
-	e->sys_mask = mask;
-	e->start_ns = key.start_ns;
 	e->flags = p ? p->flags : 0;
-	e->pad = 0;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	e->start_ns = key.start_ns;
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&exits, BPF_RB_AVAIL_DATA) >= exit_wake_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 0;
 }
 

@@ -98,10 +98,8 @@ struct mt_proc {
  * exits: user space then moves its final counts out of every map. */
 struct mt_exit {
 	__u32 tgid;
-	__u32 sys_mask; /* bit per enum mt_sys with an entry in `counters` */
-	__u64 start_ns;
 	__u32 flags; /* enum mt_proc_flags; 0 if the process has no procs entry */
-	__u32 pad;
+	__u64 start_ns;
 };
 
 struct mt_errno_key {

@@ -13,13 +13,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "msgtop.h"
 #include "msgtop.skel.h"
+#include "evict.h"
 #include "maps.h"
 #include "ring.h"
 
@@ -44,25 +43,7 @@ void ensure_tracefs()
 using Progs = std::vector<bpf_program *>;
 
 constexpr uint32_t COUNTERS_PER_PROC = 4;
-
-// Appends key bytes then the u64 fields of one value summed over CPUs.
-void append_record(std::vector<uint8_t> &out, const void *key, size_t key_size, const std::vector<uint64_t> &fields)
-{
-	auto *k = static_cast<const uint8_t *>(key);
-	out.insert(out.end(), k, k + key_size);
-	out.insert(out.end(), reinterpret_cast<const uint8_t *>(fields.data()),
-		   reinterpret_cast<const uint8_t *>(fields.data() + fields.size()));
-}
-
-// Per-CPU value (ncpu slots of value_size, 8-aligned) → fields summed.
-std::vector<uint64_t> sum_percpu(const std::vector<uint64_t> &percpu, size_t value_size)
-{
-	size_t n = value_size / 8;
-	std::vector<uint64_t> sums(n, 0);
-	for (size_t i = 0; i < percpu.size(); i++)
-		sums[i % n] += percpu[i];
-	return sums;
-}
+constexpr int EVICT_PERIOD_MS = 50;
 
 Progs sock_progs(msgtop_bpf *s) { return {s->progs.sock_send, s->progs.sock_recv}; }
 
@@ -99,7 +80,6 @@ public:
 					   InstanceMethod("watch", &Engine::Watch),
 					   InstanceMethod("clearDetail", &Engine::ClearDetail),
 					   InstanceMethod("forget", &Engine::Forget),
-					   InstanceMethod("evict", &Engine::Evict),
 					   InstanceMethod("readExited", &Engine::ReadExited),
 					   InstanceMethod("mapUsage", &Engine::MapUsage),
 					   InstanceMethod("readCounters", &Engine::ReadCounters),
@@ -214,10 +194,16 @@ private:
 
 		if (!Ready(info))
 			return env.Undefined();
-		if (!exits_ring_) {
-			exits_ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.exits), OnExit, this, nullptr);
-			if (!exits_ring_) {
-				Napi::Error::New(env, why("cannot open the exits ring buffer", errno)).ThrowAsJavaScriptException();
+		if (!evictor_) {
+			evictor_ = new Evictor(skel_);
+			// Woken early once notices for an eighth of the processes the
+			// maps hold are queued (each costs its size plus a header).
+			uint64_t wake = uint64_t(bpf_map__max_entries(skel_->maps.procs)) / 8 * (sizeof(mt_exit) + 8);
+			std::string err = evictor_->Start(EVICT_PERIOD_MS, wake);
+			if (!err.empty()) {
+				delete evictor_;
+				evictor_ = nullptr;
+				Napi::Error::New(env, err).ThrowAsJavaScriptException();
 				return env.Undefined();
 			}
 		}
@@ -301,35 +287,22 @@ private:
 		return info.Env().Undefined();
 	}
 
-	// forget(tgid, startNs): an exited process's counters, once reported.
+	// forget(tgid, startNs): an exited process's entries, once its final
+	// counts were read (for one whose exit notice the kernel could not queue).
 	Napi::Value Forget(const Napi::CallbackInfo &info)
 	{
 		bool lossless;
 		uint32_t tgid = info[0].As<Napi::Number>().Uint32Value();
 		uint64_t start = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
 
-		if (!Ready(info))
-			return info.Env().Undefined();
-		mt_proc_key pk = {tgid, 0, start};
-		bpf_map_delete_elem(bpf_map__fd(skel_->maps.procs), &pk);
-		for (uint32_t sys = 0; sys < MT_SYS_COUNT; sys++) {
-			mt_key k = {tgid, sys, start};
-			bpf_map_delete_elem(bpf_map__fd(skel_->maps.counters), &k);
-		}
-		delete_matching(bpf_map__fd(skel_->maps.errnos), sizeof(mt_errno_key), [&](const uint8_t *raw) {
-			mt_errno_key k;
-			memcpy(&k, raw, sizeof(k));
-			return k.tgid == tgid && k.start_ns == start;
-		});
+		if (Ready(info) && evictor_)
+			evictor_->Forget(tgid, start);
 		return info.Env().Undefined();
 	}
 
-	// Reads every entry of `map` (with per-CPU values summed). `evicted`,
-	// when given, holds final records of entries deleted since the last
-	// read: they are appended once, then dropped. `used` gets the number
-	// of entries the map holds.
+	// Detail maps: every entry, per-CPU values summed.
 	Napi::Value ReadMap(const Napi::CallbackInfo &info, bpf_map *map, size_t key_size, size_t value_size,
-			    bool percpu = true, std::vector<uint8_t> *evicted = nullptr, uint32_t *used = nullptr)
+			    bool percpu = true)
 	{
 		Napi::Env env = info.Env();
 		std::vector<uint8_t> out;
@@ -343,141 +316,41 @@ private:
 			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
 			return env.Undefined();
 		}
-		if (used)
-			*used = out.size() / (key_size + value_size);
-		if (evicted) {
-			out.insert(out.end(), evicted->begin(), evicted->end());
-			evicted->clear();
+		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
+	}
+
+	// The maps that name processes, with the final records of evicted ones.
+	Napi::Value ReadEvictable(const Napi::CallbackInfo &info, Evictor::Map map)
+	{
+		Napi::Env env = info.Env();
+		std::vector<uint8_t> out;
+
+		if (!Ready(info))
+			return env.Undefined();
+		if (!evictor_) {
+			Napi::Error::New(env, "the engine is not attached").ThrowAsJavaScriptException();
+			return env.Undefined();
+		}
+		int err = evictor_->Read(map, out);
+		if (err < 0) {
+			Napi::Error::New(env, why("cannot read a BPF map", -err)).ThrowAsJavaScriptException();
+			return env.Undefined();
 		}
 		return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
 	}
 
-	// Runs fold_accs on every online CPU so `counters` holds every message
-	// counted so far. A CPU where one of our programs was mid-update is asked
-	// again; if it stays busy, its last counts show in the next read instead,
-	// and this returns false.
-	bool FoldAccumulators()
-	{
-		int fd = bpf_program__fd(skel_->progs.fold_accs);
-		int ncpu = libbpf_num_possible_cpus();
-		bool all = true;
-
-		for (int cpu = 0; cpu < ncpu; cpu++) {
-			int attempt = 0;
-			for (; attempt < 100; attempt++) {
-				LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = (uint32_t)cpu);
-				if (bpf_prog_test_run_opts(fd, &opts) < 0 || opts.retval != MT_FOLD_BUSY)
-					break; // done, or an offline CPU (ENXIO)
-				sched_yield();
-			}
-			all &= attempt < 100;
-		}
-		return all;
-	}
-
-	Napi::Value ReadCounters(const Napi::CallbackInfo &info)
-	{
-		if (skel_)
-			FoldAccumulators();
-		return ReadMap(info, skel_ ? skel_->maps.counters : nullptr, sizeof(mt_key), sizeof(mt_counts), true,
-			       &evicted_counters_, &used_counters_);
-	}
-	Napi::Value ReadProcs(const Napi::CallbackInfo &info)
-	{
-		return ReadMap(info, skel_ ? skel_->maps.procs : nullptr, sizeof(mt_proc_key), sizeof(mt_proc), false,
-			       &evicted_procs_, &used_procs_);
-	}
-	Napi::Value ReadErrnos(const Napi::CallbackInfo &info)
-	{
-		return ReadMap(info, skel_ ? skel_->maps.errnos : nullptr, sizeof(mt_errno_key), sizeof(uint64_t), true,
-			       &evicted_errnos_, &used_errnos_);
-	}
-
-	static int OnExit(void *ctx, void *data, size_t size)
-	{
-		auto *self = static_cast<Engine *>(ctx);
-
-		if (size >= sizeof(mt_exit)) {
-			mt_exit e;
-			memcpy(&e, data, sizeof(e));
-			self->exited_.push_back(e);
-		}
-		return 0;
-	}
-
-	// evict(): moves the final counts of every process whose exit the kernel
-	// reported out of the maps; the next reads return them once. Returns the
-	// number of processes evicted (0 while a CPU's accumulators stay busy:
-	// their last counts are then tried again next time).
-	Napi::Value Evict(const Napi::CallbackInfo &info)
-	{
-		Napi::Env env = info.Env();
-
-		if (!Ready(info) || !exits_ring_)
-			return Napi::Number::New(env, 0);
-		ring_buffer__consume(exits_ring_);
-		if (exited_.empty() || !FoldAccumulators())
-			return Napi::Number::New(env, 0);
-		int counters = bpf_map__fd(skel_->maps.counters), procs = bpf_map__fd(skel_->maps.procs);
-		std::vector<uint64_t> percpu(libbpf_num_possible_cpus() * (sizeof(mt_counts) / 8));
-		std::set<std::pair<uint32_t, uint64_t>> with_errnos;
-
-		for (const mt_exit &e : exited_) {
-			for (uint32_t sys = 0; sys < MT_SYS_COUNT; sys++) {
-				mt_key k = {e.tgid, sys, e.start_ns};
-				if (!(e.sys_mask & (1u << sys)) || bpf_map_lookup_elem(counters, &k, percpu.data()) < 0)
-					continue;
-				append_record(evicted_counters_, &k, sizeof(k), sum_percpu(percpu, sizeof(mt_counts)));
-				bpf_map_delete_elem(counters, &k);
-			}
-			mt_proc_key pk = {e.tgid, 0, e.start_ns};
-			mt_proc p;
-			if (bpf_map_lookup_elem(procs, &pk, &p) == 0) {
-				evicted_procs_.insert(evicted_procs_.end(), reinterpret_cast<uint8_t *>(&pk),
-						      reinterpret_cast<uint8_t *>(&pk) + sizeof(pk));
-				evicted_procs_.insert(evicted_procs_.end(), reinterpret_cast<uint8_t *>(&p),
-						      reinterpret_cast<uint8_t *>(&p) + sizeof(p));
-				bpf_map_delete_elem(procs, &pk);
-			}
-			if (e.flags & MT_PROC_ERRNOS)
-				with_errnos.insert({e.tgid, e.start_ns});
-			evicted_exits_.insert(evicted_exits_.end(), reinterpret_cast<const uint8_t *>(&e),
-					      reinterpret_cast<const uint8_t *>(&e) + sizeof(e));
-		}
-		if (!with_errnos.empty())
-			EvictErrnos(with_errnos);
-		uint32_t n = exited_.size();
-		exited_.clear();
-		return Napi::Number::New(env, n);
-	}
-
-	// Errno keys cannot be named from the exit notice: one walk of the map
-	// finds them for every process of the batch.
-	void EvictErrnos(const std::set<std::pair<uint32_t, uint64_t>> &procs)
-	{
-		const size_t rec = sizeof(mt_errno_key) + sizeof(uint64_t);
-		int fd = bpf_map__fd(skel_->maps.errnos);
-		std::vector<uint8_t> all;
-
-		if (read_percpu_hash(fd, sizeof(mt_errno_key), sizeof(uint64_t), all) < 0)
-			return; // left for the sampler's forget()
-		for (size_t off = 0; off + rec <= all.size(); off += rec) {
-			mt_errno_key k;
-			memcpy(&k, &all[off], sizeof(k));
-			if (!procs.count({k.tgid, k.start_ns}))
-				continue;
-			evicted_errnos_.insert(evicted_errnos_.end(), &all[off], &all[off] + rec);
-			bpf_map_delete_elem(fd, &k);
-		}
-	}
+	Napi::Value ReadCounters(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::COUNTERS); }
+	Napi::Value ReadProcs(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::PROCS); }
+	Napi::Value ReadErrnos(const Napi::CallbackInfo &info) { return ReadEvictable(info, Evictor::ERRNOS); }
 
 	// readExited(): struct mt_exit records of the processes evicted since
 	// the last call.
 	Napi::Value ReadExited(const Napi::CallbackInfo &info)
 	{
-		auto buf = Napi::Buffer<uint8_t>::Copy(info.Env(), evicted_exits_.data(), evicted_exits_.size());
-		evicted_exits_.clear();
-		return buf;
+		std::vector<uint8_t> out;
+		if (evictor_)
+			out = evictor_->TakeExited();
+		return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
 	}
 
 	// mapUsage(): entries in use at the last read and capacity, per map
@@ -495,9 +368,10 @@ private:
 			o.Set("max", Napi::Number::New(env, bpf_map__max_entries(map)));
 			out.Set(name, o);
 		};
-		one("counters", used_counters_, skel_->maps.counters);
-		one("procs", used_procs_, skel_->maps.procs);
-		one("errnos", used_errnos_, skel_->maps.errnos);
+		auto used = [this](Evictor::Map m) { return evictor_ ? evictor_->Used(m) : 0; };
+		one("counters", used(Evictor::COUNTERS), skel_->maps.counters);
+		one("procs", used(Evictor::PROCS), skel_->maps.procs);
+		one("errnos", used(Evictor::ERRNOS), skel_->maps.errnos);
 		return out;
 	}
 	Napi::Value ReadThreads(const Napi::CallbackInfo &info)
@@ -606,8 +480,8 @@ private:
 		destroy_links(sock_links_);
 		destroy_links(ipc_links_);
 		destroy_links(exit_links_);
-		ring_buffer__free(exits_ring_);
-		exits_ring_ = nullptr;
+		delete evictor_; // joins its thread before the maps go
+		evictor_ = nullptr;
 		if (skel_)
 			msgtop_bpf__destroy(skel_);
 		skel_ = nullptr;
@@ -618,11 +492,7 @@ private:
 
 	msgtop_bpf *skel_ = nullptr;
 	std::vector<bpf_link *> sock_links_, ipc_links_, exit_links_;
-	ring_buffer *exits_ring_ = nullptr;
-	std::vector<mt_exit> exited_; // notices consumed, not yet evicted
-	// Final records of evicted entries, handed out once by the next reads.
-	std::vector<uint8_t> evicted_counters_, evicted_procs_, evicted_errnos_, evicted_exits_;
-	uint32_t used_counters_ = 0, used_procs_ = 0, used_errnos_ = 0;
+	Evictor *evictor_ = nullptr;
 	EventPump *pump_ = nullptr;
 	int stats_fd_ = -1;
 	bool syscalls_ = false, ipc_ = true;

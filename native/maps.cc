@@ -103,6 +103,19 @@ int read_percpu_u64(int fd, uint32_t index, uint64_t *sum)
 	return 0;
 }
 
+void delete_keys(int fd, size_t key_size, const std::vector<uint8_t> &keys)
+{
+	uint32_t count = keys.size() / key_size;
+
+	if (count == 0)
+		return;
+	if (bpf_map_delete_batch(fd, keys.data(), &count, nullptr) == 0)
+		return;
+	// Older kernels, or a key already gone (the batch stops there): the rest one by one.
+	for (size_t off = 0; off + key_size <= keys.size(); off += key_size)
+		bpf_map_delete_elem(fd, keys.data() + off);
+}
+
 void delete_matching(int fd, size_t key_size, const std::function<bool(const uint8_t *key)> &match)
 {
 	std::vector<uint8_t> key(key_size), next(key_size);

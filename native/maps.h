@@ -17,5 +17,8 @@ int read_hash(int fd, size_t key_size, size_t value_size, std::vector<uint8_t> &
 // Sums one u64 slot of a per-CPU array across CPUs.
 int read_percpu_u64(int fd, uint32_t index, uint64_t *sum);
 
+// Deletes the packed keys (BPF_MAP_DELETE_BATCH, else one by one).
+void delete_keys(int fd, size_t key_size, const std::vector<uint8_t> &keys);
+
 // Deletes every entry whose key the predicate accepts.
 void delete_matching(int fd, size_t key_size, const std::function<bool(const uint8_t *key)> &match);

@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # (Debian's static libbpf.a is not -fPIC); bpftool generates the skeleton.
 packages=(clang libbpf-dev bpftool make g++ python3)
 if [[ "${1:-}" == "--test" ]]; then
-	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps)
+	# prometheus (with promtool) scrapes `msgtop --prometheus` in the tests;
+	# iproute2 gives ss, to see where it listens.
+	packages+=(strace dnsmasq-base bind9-dnsutils tmux bpftrace procps prometheus iproute2)
 fi
 
 missing=()
@@ -25,6 +27,11 @@ if ((${#missing[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# The package starts its own server on *:9090 under systemd; the tests run
+	# a private one on loopback, so the one we just installed is switched off.
+	if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+		systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+	fi
 fi
 
 # npm ci only when the lock file changed since the last install.

@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=1024
-// Entry point: flags → a source (the live kernel) → a sink (TUI or JSON).
+// Entry point: flags → a source (the live kernel) → a sink (TUI, JSON or
+// the Prometheus exporter).
 // V8 takes heap sizes only at launch: here, and in `npm start`. The small
 // young generation keeps RSS ~25 MB lower with 2,000 processes for ~1% of a
 // core. The 1 GiB old-space limit makes V8 collect when the old generation
@@ -10,7 +11,7 @@ import { UserError } from './data/user-error.js';
 
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseOptions(argv);
-  if (!opts.json && !process.stdout.isTTY) {
+  if (!opts.json && !opts.prometheus && !process.stdout.isTTY) {
     throw new UserError('stdout is not a terminal: use --json for machine-readable output', 2);
   }
   // Loaded after the flags are checked so --help and errors stay instant.
@@ -20,6 +21,10 @@ async function main(argv: string[]): Promise<number> {
   // early so a signal never leaves them attached while Node winds down.
   process.on('exit', () => source.close());
   if (opts.allEvents) source.setGlobalEvents(true);
+  if (opts.prometheus) {
+    const { runPrometheus } = await import('./cli/run-prometheus.js');
+    return runPrometheus(source, { ...opts, prometheus: opts.prometheus });
+  }
   if (opts.json) {
     const { runJson } = await import('./cli/run-json.js');
     return runJson(source, opts);

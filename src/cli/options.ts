@@ -3,6 +3,7 @@ import meow from 'meow';
 import type { IpcMode } from '../data/model/model.js';
 import type { ProbeChoice } from '../data/kernel/live.js';
 import { UserError } from '../data/user-error.js';
+import { parseListen, type ListenAddress } from '../export/listen.js';
 
 const help = `
   Usage
@@ -16,6 +17,9 @@ const help = `
   Output
     (none)              the live table (needs a terminal)
     --json              one JSON object per interval on stdout
+    --prometheus [ADDR:]PORT
+                        headless: serve Prometheus metrics on /metrics
+                        (127.0.0.1 unless ADDR is given, e.g. 0.0.0.0:9464)
 
   Options
     --interval SECONDS  refresh interval (default 1; 0.1 to 60)
@@ -39,12 +43,17 @@ const help = `
                         oldest fold first (default 1000)
     --max-procs N       processes counted at once: sizes the kernel maps (default
                         16384; exited processes leave them within 0.1 s)
+    --top K             --prometheus: per-process series (pid label) for the
+                        K most active processes (default 10; 0 for none)
+    --max-series N      --prometheus: cap on traffic series; the rest are
+                        counted under comm="other" (default 5000)
 
   Examples
     sudo msgtop
     sudo msgtop --comm nginx --interval 2
     sudo msgtop --json --iterations 5 --pid 1234
     sudo msgtop --probes syscalls --ipc always
+    sudo msgtop --prometheus 9464
 `;
 
 export interface Options {
@@ -62,6 +71,10 @@ export interface Options {
   lingerMs: number;
   maxExited: number;
   maxProcs: number;
+  prometheus: ListenAddress | null;
+  top: number;
+  maxSeries: number;
+  version: string;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -97,6 +110,9 @@ export function parseOptions(argv: string[]): Options {
       linger: { type: 'number' },
       maxExited: { type: 'number' },
       maxProcs: { type: 'number' },
+      prometheus: { type: 'string' },
+      top: { type: 'number' },
+      maxSeries: { type: 'number' },
     },
   });
   if (cli.input.length > 0) throw new UserError(`unexpected argument "${cli.input[0]}"; see msgtop --help`, 2);
@@ -105,6 +121,11 @@ export function parseOptions(argv: string[]): Options {
   if ((ringKb & (ringKb - 1)) !== 0) throw new UserError('--ringbuf-kb must be a power of two', 2);
   const iterations = number('iterations', f.iterations, 1, Number.MAX_SAFE_INTEGER);
   for (const pid of f.pid ?? []) number('pid', pid, 1, 2 ** 22);
+  const prometheus = f.prometheus === undefined ? null : parseListen(f.prometheus);
+  if (f.prometheus !== undefined && prometheus === null) {
+    throw new UserError(`--prometheus takes [ADDR:]PORT, e.g. 9464 or 0.0.0.0:9464, not "${f.prometheus}"`, 2);
+  }
+  if (prometheus && f.json) throw new UserError('--prometheus and --json are separate modes: run two msgtop processes for both', 2);
   return {
     json: f.json,
     intervalMs: Math.round((number('interval', f.interval, 0.1, 60) ?? 1) * 1000),
@@ -120,5 +141,10 @@ export function parseOptions(argv: string[]): Options {
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
     maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 1000),
     maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
+    prometheus,
+    top: Math.floor(number('top', f.top, 0, 1000) ?? 10),
+    // The other group alone may need 56 series.
+    maxSeries: Math.floor(number('max-series', f.maxSeries, 100, 1_000_000) ?? 5000),
+    version: cli.pkg.version ?? 'unknown',
   };
 }

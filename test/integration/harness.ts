@@ -27,6 +27,8 @@ export interface JsonProcess {
   pid: number;
   comm: string;
   exited: boolean;
+  /** Exited processes folded into this row (0: one process). */
+  folded: number;
   syscalls: Record<string, Counts>;
   errnos: Record<string, Record<string, number>>;
 }
@@ -37,6 +39,7 @@ export interface JsonLine {
   probes: string;
   ipc: { mode: string; tracing: boolean };
   drops: Record<string, number>;
+  maps: Record<'counters' | 'procs' | 'errnos', { used: number; max: number }>;
   events?: { submitted: number; delivered: number };
   processes: JsonProcess[];
 }
@@ -92,9 +95,9 @@ export interface GenResult {
   outBytes: number;
 }
 
-/** Runs msggen to completion (pinned to one CPU if `cpu` is given) and returns its result lines (one per worker). */
-export function runGen(args: string[], cpu?: number): GenResult[] {
-  const argv = cpu === undefined ? [msggen, ...args] : ['taskset', '-c', String(cpu), msggen, ...args];
+/** Runs msggen (or a copy of it under another name) to completion, pinned to one CPU if `cpu` is given, and returns its result lines (one per worker). */
+export function runGen(args: string[], cpu?: number, bin = msggen): GenResult[] {
+  const argv = cpu === undefined ? [bin, ...args] : ['taskset', '-c', String(cpu), bin, ...args];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`msggen ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout
@@ -134,7 +137,7 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
   }
 }
 
-const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs)/;
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs|proc_exit)/;
 
 function loadedProgs(): { id: number; name: string }[] {
   const r = spawnSync(PROG_LIST[0]!, PROG_LIST.slice(1), { encoding: 'utf8' });

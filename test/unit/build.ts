@@ -70,12 +70,11 @@ export function procRec(tgid: number, startNs: bigint, comm: string, cgroupId: b
 }
 
 /** struct mt_exit */
-export function exitRec(tgid: number, startNs: bigint, sysMask = 0, flags = 0): Buffer {
-  const b = Buffer.alloc(24);
+export function exitRec(tgid: number, startNs: bigint, flags = 0): Buffer {
+  const b = Buffer.alloc(16);
   b.writeUInt32LE(tgid, 0);
-  b.writeUInt32LE(sysMask, 4);
+  b.writeUInt32LE(flags, 4);
   b.writeBigUInt64LE(startNs, 8);
-  b.writeUInt32LE(flags, 16);
   return b;
 }
 

@@ -18,8 +18,6 @@ export interface LiveOptions {
   ringbufBytes?: number;
   /** Processes counted at once (sizes the counters, procs, errnos maps). */
   maxProcs?: number;
-  /** How often exited processes are moved out of the kernel maps. */
-  evictMs?: number;
   /** How often auto ipc mode looks at /proc/sysvipc/msg. */
   ipcPollMs?: number;
   /** Where SysV queues are listed (a test can point elsewhere). */
@@ -33,7 +31,6 @@ interface NativeEngine {
   watch(tgid: number, on: boolean): void;
   clearDetail(tgid: number): void;
   forget(tgid: number, startNs: bigint): void;
-  evict(): number;
   readExited(): Buffer;
   mapUsage(): MapUsage;
   readCounters(): Buffer;
@@ -109,17 +106,12 @@ export class LiveSource implements Source {
   private watched: number | null = null;
   private snapshots = 0;
   private statsTimer: NodeJS.Timeout | null = null;
-  private readonly evictTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(opts: LiveOptions) {
     this.probes = this.open(opts);
     this.ipcMode = opts.ipc;
     this.timeRuns(); // a first figure for the first frame
-    // Exited processes leave the kernel maps within this period, so the maps
-    // bound the processes alive at once, not those seen since start.
-    this.evictTimer = setInterval(() => this.engine.evict(), opts.evictMs ?? 100);
-    this.evictTimer.unref();
     if (opts.ipc === 'always') this.setIpc(true);
     if (opts.ipc === 'auto') {
       const path = opts.sysvipcPath ?? '/proc/sysvipc/msg';
@@ -180,7 +172,6 @@ export class LiveSource implements Source {
     if (this.snapshots % STATS_EVERY === 0) this.timeRuns();
     // Detail maps hold only the watched process: nothing to read otherwise.
     const detail = this.watched !== null;
-    e.evict();
     return {
       monoNs: process.hrtime.bigint(),
       counters: e.readCounters(),
@@ -226,7 +217,6 @@ export class LiveSource implements Source {
     this.closed = true;
     if (this.ipcTimer) clearInterval(this.ipcTimer);
     if (this.statsTimer) clearTimeout(this.statsTimer);
-    clearInterval(this.evictTimer);
     this.engine.close();
   }
 }

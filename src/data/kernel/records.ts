@@ -31,7 +31,7 @@ export const LAYOUT = {
   mt_counts: { size: 32, calls: 0, messages: 8, bytes: 16, errors: 24 },
   mt_proc_key: { size: 16, tgid: 0, start_ns: 8 },
   mt_proc: { size: 32, comm: 0, cgroup_id: 16, uid: 24, flags: 28 },
-  mt_exit: { size: 24, tgid: 0, sys_mask: 4, start_ns: 8, flags: 16 },
+  mt_exit: { size: 16, tgid: 0, flags: 4, start_ns: 8 },
   mt_errno_key: { size: 16, tgid: 0, sys: 4, err: 6, start_ns: 8 },
   mt_thread_key: { size: 16, tgid: 0, tid: 4, sys: 8 },
   mt_tname_key: { size: 8, tgid: 0, tid: 4 },

@@ -1,0 +1,74 @@
+// `msgtop --prometheus [ADDR:]PORT`: a headless agent serving /metrics.
+// It samples on the interval, like every other sink, and a scrape maps the
+// newest Model: one Sampler owns the kernel maps (it forgets exited
+// processes' keys after reading their last counts), so scrapes must not
+// drive it; and a short-lived process gets its container and command line
+// only if a sample catches it alive, however rarely Prometheus scrapes.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Model } from '../data/model/model.js';
+import { Sampler } from '../data/sample/sampler.js';
+import type { Source } from '../data/kernel/source.js';
+import { UserError } from '../data/user-error.js';
+import { formatListen, type ListenAddress } from '../export/listen.js';
+import { createRegistry } from '../export/metrics.js';
+import type { Options } from './options.js';
+import { presetMatches } from './preset.js';
+
+export async function runPrometheus(source: Source, opts: Options & { prometheus: ListenAddress }): Promise<number> {
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
+  let latest: Model | null = sampler.sample();
+  const registry = createRegistry({
+    topK: opts.top,
+    maxSeries: opts.maxSeries,
+    version: opts.version,
+    keep: presetMatches(opts),
+    latest: () => latest,
+  });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics') {
+      res.writeHead(path === '/' ? 200 : 404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(path === '/' ? 'msgtop: see /metrics\n' : 'not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (e: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${String(e)}\n`),
+    );
+  };
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'EADDRINUSE' ? 'the address is in use' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.message;
+      reject(new UserError(`cannot listen on ${formatListen(opts.prometheus)}: ${why}`, 1));
+    });
+    server.listen(opts.prometheus.port, opts.prometheus.host, resolve);
+  });
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : opts.prometheus.port;
+  process.stderr.write(`msgtop: serving http://${formatListen({ host: opts.prometheus.host, port })}/metrics\n`);
+
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | null = null;
+    let samples = 0;
+    const finish = (): void => {
+      if (timer) clearTimeout(timer);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, finish);
+      server.close();
+      server.closeAllConnections();
+      source.close();
+      resolve(0);
+    };
+    const tick = (): void => {
+      latest = sampler.sample();
+      if (opts.iterations !== null && ++samples >= opts.iterations) return finish();
+      timer = setTimeout(tick, opts.intervalMs);
+    };
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, finish);
+    timer = setTimeout(tick, opts.intervalMs);
+  });
+}
