@@ -1,7 +1,7 @@
 // Command-line flags: meow parses, this file validates and names them.
 import meow from 'meow';
 import type { IpcMode } from '../data/model/model.js';
-import type { ProbeChoice } from '../data/kernel/live.js';
+import type { ProbeChoice } from '../data/kernel/probe-choice.js';
 import { UserError } from '../data/user-error.js';
 import { parseListen, type ListenAddress } from '../export/listen.js';
 

@@ -37,6 +37,7 @@ export interface JsonLine {
   ts: number;
   interval_ms: number;
   probes: string;
+  probes_reason: string;
   ipc: { mode: string; tracing: boolean };
   drops: Record<string, number>;
   maps: Record<'counters' | 'procs' | 'errnos', { used: number; max: number }>;

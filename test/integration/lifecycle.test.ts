@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, type Counts } from './harness.js';
 
 function run(args: string[], prefix: string[] = []): { status: number | null; stderr: string; stdout: string } {
@@ -90,6 +91,8 @@ describe('--ipc auto', () => {
     try {
       const first = await m.next();
       assert.equal(first.probes, probeModes[0], 'the mode auto picks on this kernel');
+      const rel = /^\d+\.\d+/.exec(release())![0];
+      assert.equal(first.probes_reason, probeModes[0] === 'sock' ? `cheapest: sock tracepoints on ${rel}` : `no sock tracepoints on ${rel}`);
       assert.equal(first.ipc.tracing, false);
       const gen = spawn(msggen, ['--msgsnd', '25', '--enomsg', '1', '--size', '64', '--ipc-delay-ms', '1500'], {
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,14 +2,14 @@
 // attaches the msgsnd/msgrcv tracepoints only while SysV queues exist.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { release } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
 import { checkKernel } from './support.js';
-
-export type ProbeChoice = 'auto' | ProbeMode;
+import { AUTO_ORDER, probesReason, type ProbeChoice, type Skipped } from './probe-choice.js';
 
 export interface LiveOptions {
   probes: ProbeChoice;
@@ -99,6 +99,8 @@ export function sysvQueuesExist(path = '/proc/sysvipc/msg'): boolean {
 
 export class LiveSource implements Source {
   readonly probes: ProbeMode;
+  /** Why this mode (see probesReason). */
+  readonly probesReason: string;
   private engine!: NativeEngine;
   private readonly ipcMode: IpcMode;
   private ipcSince: number | null = null;
@@ -109,7 +111,7 @@ export class LiveSource implements Source {
   private closed = false;
 
   constructor(opts: LiveOptions) {
-    this.probes = this.open(opts);
+    [this.probes, this.probesReason] = this.open(opts);
     this.ipcMode = opts.ipc;
     this.timeRuns(); // a first figure for the first frame
     if (opts.ipc === 'always') this.setIpc(true);
@@ -125,22 +127,22 @@ export class LiveSource implements Source {
   /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints.
    * Only a failed attach (the tracepoints do not exist here) moves on to the
    * next mode: a failed load would fail the same way in every mode. */
-  private open(opts: LiveOptions): ProbeMode {
+  private open(opts: LiveOptions): [ProbeMode, string] {
     checkKernel();
-    const order: ProbeMode[] = opts.probes === 'auto' ? ['sock', 'syscalls'] : [opts.probes];
-    let last: Error | null = null;
+    const order = opts.probes === 'auto' ? AUTO_ORDER : [opts.probes];
+    const skipped: Skipped[] = [];
     for (const mode of order) {
       const engine = loadEngine(opts, mode);
       try {
         engine.attach();
         this.engine = engine;
-        return mode;
+        return [mode, probesReason(opts.probes, mode, skipped, release())];
       } catch (e) {
         engine.close();
-        last = e as Error;
+        skipped.push({ mode, error: (e as Error).message });
       }
     }
-    throw new UserError(last?.message ?? 'cannot attach');
+    throw new UserError(skipped.at(-1)?.error ?? 'cannot attach');
   }
 
   private setIpc(on: boolean): void {
@@ -186,6 +188,7 @@ export class LiveSource implements Source {
       stats: e.readStats(),
       prog,
       probes: this.probes,
+      probesReason: this.probesReason,
       ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince },
     };
   }
