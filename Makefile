@@ -41,9 +41,9 @@ $(BENCH_OUT)/floor: bench/floor.c
 .PHONY: bench-floor
 
 # Kernel matrix (`npm run test:kernels`): static test programs for the qemu
-# guests, which carry no compiler and no shared libraries of their own.
+# guests, which carry no compiler (the floor loader uses the guest's libbpf).
 KOUT := test/kernels/.output
-kernels-tools: $(KOUT)/msggen $(KOUT)/bpfprogs
+kernels-tools: $(KOUT)/msggen $(KOUT)/bpfprogs bench-floor
 
 $(KOUT)/msggen: test/workload/msggen.c
 	@mkdir -p $(KOUT)

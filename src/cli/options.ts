@@ -28,9 +28,11 @@ const help = `
     --comm NAME         only processes whose command name contains NAME
     --container ID      only processes of this container (id prefix)
     --filter TEXT       start with this fuzzy filter (live table)
-    --probes MODE       auto | sock | syscalls (default auto: the socket-layer
-                        tracepoints, which do not slow other syscalls; else the
-                        syscall tracepoints)
+    --probes MODE       auto | sock | fexit | syscalls (default auto: the
+                        socket-layer tracepoints, which do not slow other
+                        syscalls; else fexit on the syscalls (BPF trampolines),
+                        which slow only their callers; else the syscall
+                        tracepoints, which slow every syscall)
     --ipc MODE          auto | always | off: trace msgsnd/msgrcv; auto attaches
                         only while SysV message queues exist (default auto)
     --all-events        record events for every process, not only the one
@@ -134,7 +136,7 @@ export function parseOptions(argv: string[]): Options {
     comm: f.comm ?? null,
     container: f.container ?? null,
     filter: f.filter ?? null,
-    probes: oneOf('probes', f.probes, ['auto', 'sock', 'syscalls'] as const),
+    probes: oneOf('probes', f.probes, ['auto', 'sock', 'fexit', 'syscalls'] as const),
     ipc: oneOf('ipc', f.ipc, ['auto', 'always', 'off'] as const),
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,

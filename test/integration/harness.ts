@@ -12,7 +12,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 export const cli = process.env['MSGTOP_CLI'] ?? join(root, 'dist', 'msgtop.mjs');
 export const msggen = process.env['MSGTOP_MSGGEN'] ?? join(root, 'test', 'workload', 'msggen');
 /** Every probe mode this kernel runs; the first is the one `auto` picks. */
-export const probeModes = (process.env['MSGTOP_PROBES'] ?? 'sock,syscalls').split(',') as ('sock' | 'syscalls')[];
+export const probeModes = (process.env['MSGTOP_PROBES'] ?? 'sock,syscalls').split(',') as ('sock' | 'fexit' | 'syscalls')[];
 /** A command printing `bpftool -j prog list`'s ids and names (the guests carry a static one). */
 const PROG_LIST = process.env['MSGTOP_PROG_LIST']?.split(' ') ?? ['bpftool', '-j', 'prog', 'list'];
 
@@ -138,7 +138,7 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
   }
 }
 
-const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs|proc_exit)/;
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fexit_|fold_accs|proc_exit)/;
 
 function loadedProgs(): { id: number; name: string }[] {
   const r = spawnSync(PROG_LIST[0]!, PROG_LIST.slice(1), { encoding: 'utf8' });

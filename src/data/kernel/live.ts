@@ -9,7 +9,7 @@ import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
 import { checkKernel } from './support.js';
-import { AUTO_ORDER, probesReason, type ProbeChoice, type Skipped } from './probe-choice.js';
+import { chooseProbes, type ProbeChoice } from './probe-choice.js';
 
 export interface LiveOptions {
   probes: ProbeChoice;
@@ -65,21 +65,28 @@ function repoRoot(): string {
   return here.slice(0, here.lastIndexOf(`${sep}dist${sep}`));
 }
 
-function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
+interface Addon {
+  Engine: new (o: object) => NativeEngine;
+  /** "" when fexit programs load and attach on this kernel, else why not. */
+  trampolineSupport(): string;
+}
+
+function addon(): Addon {
   const require = createRequire(import.meta.url);
-  let Engine: new (o: object) => NativeEngine;
   try {
-    ({ Engine } = require(join(repoRoot(), 'native', 'build', 'Release', 'msgtop.node')) as {
-      Engine: new (o: object) => NativeEngine;
-    });
+    return require(join(repoRoot(), 'native', 'build', 'Release', 'msgtop.node')) as Addon;
   } catch {
     throw new UserError('the native addon is not built; run: npm run setup');
   }
+}
+
+function loadEngine(opts: LiveOptions, mode: ProbeMode, ipcFexit: boolean): NativeEngine {
+  const { Engine } = addon();
   // Signals arriving during verification (a profiler, a busy terminal) can
   // make the kernel give up with EAGAIN: that is worth another try.
   for (let attempt = 1; ; attempt++) {
     try {
-      return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
+      return new Engine({ mode, ipc: opts.ipc !== 'off', ipcFexit, ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
     } catch (e) {
       const message = (e as Error).message;
       if (attempt < LOAD_ATTEMPTS && message.includes('temporarily unavailable')) continue;
@@ -124,25 +131,21 @@ export class LiveSource implements Source {
     }
   }
 
-  /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints.
-   * Only a failed attach (the tracepoints do not exist here) moves on to the
-   * next mode: a failed load would fail the same way in every mode. */
+  /** The cheapest mode this kernel runs (chooseProbes). */
   private open(opts: LiveOptions): [ProbeMode, string] {
     checkKernel();
-    const order = opts.probes === 'auto' ? AUTO_ORDER : [opts.probes];
-    const skipped: Skipped[] = [];
-    for (const mode of order) {
-      const engine = loadEngine(opts, mode);
+    const { mode, reason } = chooseProbes(opts.probes, addon().trampolineSupport(), (m, ipcFexit) => {
+      const engine = loadEngine(opts, m, ipcFexit);
       try {
         engine.attach();
         this.engine = engine;
-        return [mode, probesReason(opts.probes, mode, skipped, release())];
+        return null;
       } catch (e) {
         engine.close();
-        skipped.push({ mode, error: (e as Error).message });
+        return (e as Error).message;
       }
-    }
-    throw new UserError(skipped.at(-1)?.error ?? 'cannot attach');
+    }, release());
+    return [mode, reason];
   }
 
   private setIpc(on: boolean): void {

@@ -132,7 +132,7 @@ export interface Detail {
   history: { messages: number[]; bytes: number[] };
 }
 
-export type ProbeMode = 'sock' | 'syscalls';
+export type ProbeMode = 'sock' | 'fexit' | 'syscalls';
 export type IpcMode = 'auto' | 'always' | 'off';
 
 export interface Health {
