@@ -107,8 +107,13 @@ it('totals: the generator tops the table with its exact counts', async () => {
 });
 
 it('/ and the name filter the table to the generator', async () => {
+  // Each key only once the previous one shows: a busy msgtop (under
+  // emulation) reads keys sent 200 ms apart as one chunk, "/msggen", which
+  // is text, not "/" then text.
   await keys('/');
+  await waitFor('the filter prompt', (x) => /^filter: /m.test(x));
   await keys('-l', 'msggen');
+  await waitFor('the typed filter', (x) => /^filter: msggen/m.test(x));
   await keys('Enter');
   // The prompt goes once Enter is handled: only then is the next Enter "open".
   const s = await waitFor('one row, the filter kept', (x) => tableRows(x).length === 1 && !/^filter: /m.test(x));
