@@ -204,7 +204,11 @@ struct op {
 	__u32 flags;
 	__u32 ualen;
 	__u32 msqid_valid;
-	__u32 sized; /* whole mmsg call: its sizes were added per message */
+	/* A whole mmsg call, whose sizes the loop added per message. A constant
+	 * per program: were it data, the verifier would follow bytes into
+	 * add_size()'s branches, track the loop's sum exactly and never finish
+	 * verifying the loop (E2BIG). */
+	__u32 sized;
 };
 
 /* ==== helpers ============================================================= */
@@ -525,7 +529,7 @@ struct size_loop {
 	__u32 watched;
 };
 
-/* syscalls mode: bytes of a sendmmsg/recvmmsg are the msg_len of each
+/* syscalls and fexit modes: bytes of a sendmmsg/recvmmsg are the msg_len of each
  * message moved, which the kernel has written back to the user vector. */
 static long mmsg_len_cb(__u64 i, void *ctx)
 {
@@ -815,7 +819,7 @@ static __always_inline int call_detail(struct task_struct *task, __u32 sys, long
 	case MT_SYS_SENDMMSG:
 	case MT_SYS_RECVMMSG:
 		op.flags = a3;
-		op.sized = 1; /* a constant here: the verifier never sees bytes branch */
+		op.sized = 1; /* constant per program (see struct op) */
 		break;
 	case MT_SYS_MSGSND:
 		op.msqid_valid = 1;

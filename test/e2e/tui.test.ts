@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, msggen, probeModes, progsLeft } from '../integration/harness.js';
+import { cli, msggen, probeModes, progsLeft, timeScale } from '../integration/harness.js';
 
 // This process and the tmux server send and receive messages too, so they are
 // in the table, and the filter typed below ("msggen") matches command lines:
@@ -31,13 +31,13 @@ async function keys(...k: string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000): Promise<string> {
+async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000 * timeScale): Promise<string> {
   const deadline = Date.now() + ms;
   let s = '';
   while (Date.now() < deadline) {
     s = screen();
     if (test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 100 * timeScale)); // each capture is a process msgtop counts
   }
   throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
 }
@@ -71,7 +71,7 @@ before(async () => {
     '--hold', '--transport', 'udp', '--size', '100',
     '--sendmsg', '400', '--mmsg', '30', '--vlen', '4', '--eagain', '5', '--msgsnd', '20',
   ], { stdio: ['pipe', openSync(out, 'w'), 'inherit'] });
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 15_000 * timeScale;
   while (!genPid && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     const text = readFileSync(out, 'utf8');
@@ -143,7 +143,7 @@ it('Esc returns to the table; q quits and leaves no BPF program', async () => {
   await waitFor('the table again', (x) => tableRows(x).length >= 1);
   await keys('q');
   // The session ends with its only program.
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 10_000 * timeScale;
   while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status === 0) {
     assert.ok(Date.now() < deadline, 'msgtop still running after q');
     await new Promise((r) => setTimeout(r, 100));

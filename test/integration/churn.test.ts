@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Msgtop, findProcess, msggen, probeModes, runGen, settle, type Counts, type JsonLine, type JsonProcess } from './harness.js';
+import { Msgtop, findProcess, msggen, probeModes, runGen, settle, timeScale, type Counts, type JsonLine, type JsonProcess } from './harness.js';
 
 // The kernel guests (TCG) set fewer children; the maps stay a fifth of them.
 const CHILDREN = Number(process.env['MSGTOP_CHURN_CHILDREN'] ?? 20_000);
@@ -67,7 +67,7 @@ for (const mode of probeModes) {
       let line = await settle(m, endedAt + 1500);
       // A sampler slowed down (a kernel guest under emulation) folds the
       // last exits later: give it a deadline, not a fixed time.
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 20_000 * timeScale;
       while (NAMES.some((n) => byComm(line, n).rows.length !== 1) && Date.now() < deadline) line = await m.next();
 
       assert.deepEqual(line.drops, {

@@ -12,6 +12,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 export const cli = process.env['MSGTOP_CLI'] ?? join(root, 'dist', 'msgtop.mjs');
 export const msggen = process.env['MSGTOP_MSGGEN'] ?? join(root, 'test', 'workload', 'msggen');
 /** Every probe mode this kernel runs; the first is the one `auto` picks. */
+/** Waits stretch by this factor where everything is slower (the kernel
+ * guests: TCG on a shared host); what is waited for stays the same. */
+export const timeScale = Number(process.env['MSGTOP_TIME_SCALE'] ?? 1);
 export const probeModes = (process.env['MSGTOP_PROBES'] ?? 'sock,syscalls').split(',') as ('sock' | 'fexit' | 'syscalls')[];
 /** A command printing `bpftool -j prog list`'s ids and names (the guests carry a static one). */
 const PROG_LIST = process.env['MSGTOP_PROG_LIST']?.split(' ') ?? ['bpftool', '-j', 'prog', 'list'];
@@ -63,7 +66,7 @@ export class Msgtop {
   }
 
   /** Resolves once `n` more lines have arrived after the current ones. */
-  async next(n = 1, timeoutMs = 15000): Promise<JsonLine> {
+  async next(n = 1, timeoutMs = 15000 * timeScale): Promise<JsonLine> {
     const want = this.lines.length + n;
     const deadline = Date.now() + timeoutMs;
     while (this.lines.length < want) {
@@ -156,10 +159,10 @@ export function msgtopProgsLoaded(): string[] {
     .map((p) => p.name);
 }
 
-/** msgtop's programs still loaded, after giving the kernel up to 3 s to free
+/** msgtop's programs still loaded, after giving the kernel up to 3 s (× timeScale) to free
  * detached ones (freeing waits for an RCU grace period). */
 export async function progsLeft(): Promise<string[]> {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 3000 * timeScale;
   let left = msgtopProgsLoaded();
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
