@@ -39,3 +39,18 @@ $(BENCH_OUT)/floor: bench/floor.c
 	cc -O2 -Wall -Wextra -o $@ $< -lbpf
 
 .PHONY: bench-floor
+
+# Kernel matrix (`npm run test:kernels`): static test programs for the qemu
+# guests, which carry no compiler (the floor loader uses the guest's libbpf).
+KOUT := test/kernels/.output
+kernels-tools: $(KOUT)/msggen $(KOUT)/bpfprogs bench-floor
+
+$(KOUT)/msggen: test/workload/msggen.c
+	@mkdir -p $(KOUT)
+	cc -O2 -Wall -Wextra -static -o $@ $< -lpthread
+
+$(KOUT)/bpfprogs: test/kernels/bpfprogs.c
+	@mkdir -p $(KOUT)
+	cc -O2 -Wall -Wextra -static -o $@ $<
+
+.PHONY: kernels-tools

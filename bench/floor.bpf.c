@@ -4,6 +4,7 @@
  * dispatch, the slow syscall path) from the work msgtop's programs do. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -27,3 +28,16 @@ EMPTY_PAIR(sendmmsg)
 EMPTY_PAIR(recvmmsg)
 EMPTY_PAIR(sendto)
 EMPTY_PAIR(recvfrom)
+
+/* The set msgtop --probes=fexit attaches: BPF trampolines on the syscalls'
+ * entry points (kernels with trampolines only; the loader sets autoload). */
+#define EMPTY_FEXIT(name)                                                     \
+	SEC("fexit/__x64_sys_" #name)                                         \
+	int BPF_PROG(floor_fexit_##name, const void *regs, long ret) { return 0; }
+
+EMPTY_FEXIT(sendmsg)
+EMPTY_FEXIT(recvmsg)
+EMPTY_FEXIT(sendmmsg)
+EMPTY_FEXIT(recvmmsg)
+EMPTY_FEXIT(sendto)
+EMPTY_FEXIT(recvfrom)

@@ -2,10 +2,12 @@
 /* floor: loads bench/.output/floor.bpf.o, attaches the empty programs of
  * one mechanism, prints "ready <n>" and waits for SIGINT/SIGTERM, then
  * detaches everything and exits 0.
- *   usage: floor sock|syscalls [--stats] [OBJECT]
+ *   usage: floor sock|fexit|syscalls [--stats] [OBJECT]
  *   sock:     raw tracepoints sock_send_length / sock_recv_length
  *   syscalls: syscalls:sys_{enter,exit}_{sendmsg,recvmsg,sendmmsg,recvmmsg,
  *             sendto,recvfrom}
+ *   fexit:    fexit on __x64_sys_{sendmsg,recvmsg,sendmmsg,recvmmsg,sendto,
+ *             recvfrom} (kernels with BPF trampolines)
  *   --stats:  also hold BPF run-time statistics on (BPF_ENABLE_STATS), as
  *             msgtop does to show its own cost: every BPF program run on the
  *             machine then also reads the clock twice. */
@@ -49,8 +51,10 @@ int main(int argc, char **argv)
 		prefix = "floor_sock_";
 	else if (!strcmp(mode, "syscalls"))
 		prefix = "floor_e"; /* floor_enter_*, floor_exit_* */
+	else if (!strcmp(mode, "fexit"))
+		prefix = "floor_fexit_";
 	else {
-		fprintf(stderr, "usage: floor sock|syscalls [--stats] [OBJECT]\n");
+		fprintf(stderr, "usage: floor sock|fexit|syscalls [--stats] [OBJECT]\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof sa);

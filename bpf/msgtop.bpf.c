@@ -5,18 +5,22 @@
  *    orig_ax of the task's saved registers. No tax on unrelated syscalls.
  *  - syscalls mode: syscalls:sys_{enter,exit}_* tracepoints; exact per call
  *    but they put every task on the slow syscall path while attached.
- * msgsnd/msgrcv only have syscall tracepoints; user space attaches those
- * only while SysV queues exist.
+ *  - fexit mode: BPF trampolines (fexit) on the syscalls' entry points,
+ *    __x64_sys_*; exact per call like syscalls mode, but only callers pay.
+ * msgsnd/msgrcv are seen by fexit where the kernel has trampolines, else by
+ * syscall tracepoints; user space attaches them only while SysV queues exist.
  * Counters are cumulative per-CPU values; user space computes deltas. When
  * the last thread of a counted process exits, proc_exit tells user space,
  * which moves the final counts out of the maps: they hold live processes.
  *
  * Sections: maps · helpers · peer resolution · accumulators · detail ·
- * programs (sock mode, syscall tracepoints, process exit, fold). */
+ * whole calls · programs (sock mode, syscall tracepoints, fexit, process
+ * exit, fold). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "kernel_types.h"
 #include "msgtop.h"
 
@@ -192,7 +196,6 @@ struct op {
 	__u64 umsg; /* or the user msghdr holding it: read only if needed */
 	__s64 ret;
 	__u64 bytes;
-	__u64 mmsg_vec; /* syscalls mode: vector whose msg_len to histogram */
 	__u32 sys;
 	__u32 calls;
 	__u32 messages;
@@ -201,6 +204,11 @@ struct op {
 	__u32 flags;
 	__u32 ualen;
 	__u32 msqid_valid;
+	/* A whole mmsg call, whose sizes the loop added per message. A constant
+	 * per program: were it data, the verifier would follow bytes into
+	 * add_size()'s branches, track the loop's sum exactly and never finish
+	 * verifying the loop (E2BIG). */
+	__u32 sized;
 };
 
 /* ==== helpers ============================================================= */
@@ -522,7 +530,7 @@ struct size_loop {
 	__u32 watched;
 };
 
-/* syscalls mode: bytes of a sendmmsg/recvmmsg are the msg_len of each
+/* syscalls and fexit modes: bytes of a sendmmsg/recvmmsg are the msg_len of each
  * message moved, which the kernel has written back to the user vector. */
 static long mmsg_len_cb(__u64 i, void *ctx)
 {
@@ -567,7 +575,7 @@ static __noinline int detail(struct task_struct *task, const struct op *op, int 
 			c->bytes += op->bytes;
 			c->errors += op->err ? 1 : 0;
 		}
-		if (op->messages && !op->mmsg_vec)
+		if (op->messages && !op->sized)
 			add_size(tgid, dir, op->bytes);
 		fill_peer(&pk.peer, op, task);
 		pv = lookup_or_init(&peers, &pk, &pz, MT_STAT_DETAIL_FULL);
@@ -739,6 +747,93 @@ int sock_recv(struct bpf_raw_tracepoint_args *ctx)
 	return on_sock(ctx, 1);
 }
 
+/* ==== whole calls: syscalls and fexit modes ============================== */
+
+/* Messages a finished call moved. */
+static __always_inline __u32 call_messages(__u32 sys, long ret)
+{
+	if (sys == MT_SYS_SENDMMSG || sys == MT_SYS_RECVMMSG)
+		return ret > 0 ? ret : 0;
+	if (sys == MT_SYS_MSGSND)
+		return ret == 0;
+	return ret >= 0;
+}
+
+/* Bytes of a sendmmsg/recvmmsg that moved n > 0 messages: the msg_len the
+ * kernel wrote back to each (and the watched process's sizes). Out of line:
+ * the loop's state stays off the per-call frame. */
+static __noinline __u64 mmsg_bytes(struct task_struct *task, __u64 vec, long n, __u32 dir)
+{
+	struct size_loop s = { .vec = vec, .tgid = task->tgid, .dir = dir, .watched = is_watched(task->tgid) };
+
+	bpf_loop(n < MT_MMSG_MAX ? n : MT_MMSG_MAX, mmsg_len_cb, &s, 0);
+	return s.bytes;
+}
+
+/* Bytes a finished call moved; a1 is the mmsg vector, a2 msgsnd's msgsz. */
+static __always_inline __u64 call_bytes(struct task_struct *task, __u32 sys, long ret, __u64 a1, __u64 a2)
+{
+	if (sys == MT_SYS_SENDMMSG || sys == MT_SYS_RECVMMSG)
+		return ret > 0 ? mmsg_bytes(task, a1, ret, sys & 1) : 0;
+	if (sys == MT_SYS_MSGSND)
+		return ret == 0 ? a2 : 0;
+	return ret > 0 ? ret : 0;
+}
+
+static __always_inline void count_call(struct task_struct *task, __u32 sys, long ret, __u64 bytes)
+{
+	struct acc *a = slot_of(task, sys);
+
+	if (a)
+		add_to(a, task, sys, 1, call_messages(sys, ret), bytes, ret < 0 ? -ret : 0);
+}
+
+/* The op detail() needs, from the call's six arguments. */
+static __always_inline int call_detail(struct task_struct *task, __u32 sys, long ret, __u64 bytes,
+				       __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4, __u64 a5)
+{
+	struct op op = {
+		.ret = ret,
+		.sys = sys,
+		.calls = 1,
+		.messages = call_messages(sys, ret),
+		.bytes = bytes,
+		.err = ret < 0 ? -ret : 0,
+		.fd = a0,
+	};
+
+	switch (sys) {
+	case MT_SYS_SENDMSG:
+	case MT_SYS_RECVMSG:
+		op.flags = a2;
+		if (sys == MT_SYS_SENDMSG)
+			op.umsg = a1;
+		break;
+	case MT_SYS_SENDTO:
+	case MT_SYS_RECVFROM:
+		op.flags = a3;
+		if (sys == MT_SYS_SENDTO) {
+			op.uaddr = a4;
+			op.ualen = a5;
+		}
+		break;
+	case MT_SYS_SENDMMSG:
+	case MT_SYS_RECVMMSG:
+		op.flags = a3;
+		op.sized = 1; /* constant per program (see struct op) */
+		break;
+	case MT_SYS_MSGSND:
+		op.msqid_valid = 1;
+		op.flags = a3;
+		break;
+	case MT_SYS_MSGRCV:
+		op.msqid_valid = 1;
+		op.flags = a4;
+		break;
+	}
+	return detail(task, &op, is_watched(task->tgid));
+}
+
 /* ==== programs: syscall tracepoints (syscalls mode; msgsnd/msgrcv) ========= */
 
 struct sys_enter_ctx {
@@ -781,21 +876,14 @@ static __always_inline int on_enter(struct sys_enter_ctx *ctx, __u32 sys, int na
 	return 0;
 }
 
+static __noinline int exit_detail(struct task_struct *task, struct task_state *st, __u32 sys, long ret, __u64 bytes);
+
 static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *st = bpf_task_storage_get(&task_state, task, 0, 0);
 	long ret = ctx->ret;
-	int watched = 0;
-	struct acc *a;
-	struct op op = {
-		.ret = ret,
-		.sys = sys,
-		.calls = 1,
-		.messages = ret >= 0,
-		.bytes = ret > 0 ? ret : 0,
-		.err = ret < 0 ? -ret : 0,
-	};
+	__u64 bytes;
 
 	if (!st || !st->in_call || st->sys != sys) {
 		/* attached mid-call: the enter was not seen */
@@ -803,55 +891,16 @@ static __always_inline int on_exit(struct sys_exit_ctx *ctx, __u32 sys)
 		return 0;
 	}
 	st->in_call = 0;
-	op.fd = st->args[0];
-	switch (sys) {
-	case MT_SYS_SENDMSG:
-	case MT_SYS_RECVMSG:
-		op.flags = st->args[2];
-		if (sys == MT_SYS_SENDMSG)
-			op.umsg = st->args[1];
-		break;
-	case MT_SYS_SENDTO:
-	case MT_SYS_RECVFROM:
-		op.flags = st->args[3];
-		if (sys == MT_SYS_SENDTO) {
-			op.uaddr = st->args[4];
-			op.ualen = st->args[5];
-		}
-		break;
-	case MT_SYS_SENDMMSG:
-	case MT_SYS_RECVMMSG:
-		op.flags = st->args[3];
-		op.messages = ret > 0 ? ret : 0;
-		op.bytes = 0;
-		op.mmsg_vec = st->args[1];
-		break;
-	case MT_SYS_MSGSND:
-		op.msqid_valid = 1;
-		op.flags = st->args[3];
-		op.messages = ret == 0;
-		op.bytes = ret == 0 ? st->args[2] : 0;
-		break;
-	case MT_SYS_MSGRCV:
-		op.msqid_valid = 1;
-		op.flags = st->args[4];
-		break;
-	}
-	watched = is_watched(task->tgid);
-	if (op.mmsg_vec && ret > 0) {
-		struct size_loop s = {
-			.vec = op.mmsg_vec, .tgid = task->tgid, .dir = sys & 1, .watched = watched,
-		};
-
-		bpf_loop(ret < MT_MMSG_MAX ? ret : MT_MMSG_MAX, mmsg_len_cb, &s, 0);
-		op.bytes = s.bytes;
-	}
-	a = slot_of(task, sys);
-	if (a)
-		add_to(a, task, sys, op.calls, op.messages, op.bytes, op.err);
+	bytes = call_bytes(task, sys, ret, st->args[1], st->args[2]);
+	count_call(task, sys, ret, bytes);
 	if (detail_wanted())
-		detail(task, &op, watched);
+		exit_detail(task, st, sys, ret, bytes);
 	return 0;
+}
+
+static __noinline int exit_detail(struct task_struct *task, struct task_state *st, __u32 sys, long ret, __u64 bytes)
+{
+	return call_detail(task, sys, ret, bytes, st->args[0], st->args[1], st->args[2], st->args[3], st->args[4], st->args[5]);
 }
 
 #define SYSCALL_PAIR(name, sys, nargs)                                        \
@@ -868,6 +917,42 @@ SYSCALL_PAIR(sendto, MT_SYS_SENDTO, 6)
 SYSCALL_PAIR(recvfrom, MT_SYS_RECVFROM, 6)
 SYSCALL_PAIR(msgsnd, MT_SYS_MSGSND, 4)
 SYSCALL_PAIR(msgrcv, MT_SYS_MSGRCV, 5)
+
+/* ==== programs: BPF trampolines (fexit mode; msgsnd/msgrcv) =============== */
+
+/* fexit on the syscall's x86-64 entry point, __x64_sys_<name>(regs): one
+ * program per call sees the caller's saved registers (the arguments, which
+ * the call does not change) and the return value, so it needs no per-task
+ * state and a call in flight at attach is simply not seen. Only tasks that
+ * make the call pay for it. */
+static __noinline int fexit_detail(struct task_struct *task, const struct pt_regs *regs, __u32 sys, long ret, __u64 bytes)
+{
+	return call_detail(task, sys, ret, bytes, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9);
+}
+
+static __always_inline int on_fexit(const struct pt_regs *regs, long ret, __u32 sys)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 bytes = call_bytes(task, sys, ret, regs->si, regs->dx);
+
+	count_call(task, sys, ret, bytes);
+	if (detail_wanted())
+		fexit_detail(task, regs, sys, ret, bytes);
+	return 0;
+}
+
+#define FEXIT(name, sys)                                                       \
+	SEC("fexit/__x64_sys_" #name)                                         \
+	int BPF_PROG(fexit_##name, const struct pt_regs *regs, long ret) { return on_fexit(regs, ret, sys); }
+
+FEXIT(sendmsg, MT_SYS_SENDMSG)
+FEXIT(recvmsg, MT_SYS_RECVMSG)
+FEXIT(sendmmsg, MT_SYS_SENDMMSG)
+FEXIT(recvmmsg, MT_SYS_RECVMMSG)
+FEXIT(sendto, MT_SYS_SENDTO)
+FEXIT(recvfrom, MT_SYS_RECVFROM)
+FEXIT(msgsnd, MT_SYS_MSGSND)
+FEXIT(msgrcv, MT_SYS_MSGRCV)
 
 /* ==== programs: process exit ============================================== */
 

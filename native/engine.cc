@@ -21,6 +21,7 @@
 #include "evict.h"
 #include "maps.h"
 #include "ring.h"
+#include "trampolines.h"
 
 namespace {
 
@@ -55,10 +56,28 @@ Progs syscall_progs(msgtop_bpf *s)
 		p.enter_sendto,   p.exit_sendto,   p.enter_recvfrom, p.exit_recvfrom};
 }
 
-Progs ipc_progs(msgtop_bpf *s)
+Progs fexit_progs(msgtop_bpf *s)
 {
 	auto &p = s->progs;
+	return {p.fexit_sendmsg,  p.fexit_recvmsg, p.fexit_sendmmsg,
+		p.fexit_recvmmsg, p.fexit_sendto,  p.fexit_recvfrom};
+}
+
+// msgsnd/msgrcv: by fexit where the kernel has trampolines, else by
+// syscall tracepoints.
+Progs ipc_progs(msgtop_bpf *s, bool fexit)
+{
+	auto &p = s->progs;
+	if (fexit)
+		return {p.fexit_msgsnd, p.fexit_msgrcv};
 	return {p.enter_msgsnd, p.exit_msgsnd, p.enter_msgrcv, p.exit_msgrcv};
+}
+
+enum class Mode { Sock, Fexit, Syscalls };
+
+Progs mode_progs(msgtop_bpf *s, Mode m)
+{
+	return m == Mode::Sock ? sock_progs(s) : m == Mode::Fexit ? fexit_progs(s) : syscall_progs(s);
 }
 
 void destroy_links(std::vector<bpf_link *> &links)
@@ -95,9 +114,11 @@ public:
 				   });
 	}
 
-	// new Engine({ mode: 'sock' | 'syscalls', ipc?, ringbufBytes?, maxProcs? })
-	// Only the programs of `mode` (and of msgsnd/msgrcv unless ipc is false)
-	// are loaded: verifying the others would only slow the start.
+	// new Engine({ mode: 'sock' | 'fexit' | 'syscalls', ipc?, ipcFexit?,
+	// ringbufBytes?, maxProcs? }). Only the programs of `mode` (and of
+	// msgsnd/msgrcv unless ipc is false, by fexit if ipcFexit) are loaded:
+	// verifying the others would only slow the start, and fexit programs
+	// cannot load at all on a kernel without trampolines.
 	Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info)
 	{
 		Napi::Env env = info.Env();
@@ -112,14 +133,16 @@ public:
 			Napi::Error::New(env, why("cannot open the BPF object", errno)).ThrowAsJavaScriptException();
 			return;
 		}
-		syscalls_ = opts.Get("mode").ToString().Utf8Value() == "syscalls";
+		std::string mode = opts.Get("mode").ToString().Utf8Value();
+		mode_ = mode == "syscalls" ? Mode::Syscalls : mode == "fexit" ? Mode::Fexit : Mode::Sock;
 		ipc_ = !opts.Get("ipc").IsBoolean() || opts.Get("ipc").ToBoolean();
+		ipc_fexit_ = opts.Get("ipcFexit").IsBoolean() && opts.Get("ipcFexit").ToBoolean();
 		{
-			Progs wanted = syscalls_ ? syscall_progs(skel_) : sock_progs(skel_);
+			Progs wanted = mode_progs(skel_, mode_);
 			wanted.push_back(skel_->progs.fold_accs);
 			wanted.push_back(skel_->progs.proc_exit);
 			if (ipc_)
-				for (auto *p : ipc_progs(skel_))
+				for (auto *p : ipc_progs(skel_, ipc_fexit_))
 					wanted.push_back(p);
 			bpf_program *prog;
 			bpf_object__for_each_program(prog, skel_->obj)
@@ -207,13 +230,15 @@ private:
 		if (exit_links_.empty() &&
 		    !AttachAll(env, {skel_->progs.proc_exit}, exit_links_, "cannot attach to the sched:sched_process_exit tracepoint"))
 			return env.Undefined();
-		destroy_links(sock_links_);
-		if (!syscalls_) {
-			AttachAll(env, sock_progs(skel_), sock_links_,
+		destroy_links(mode_links_);
+		if (mode_ == Mode::Sock) {
+			AttachAll(env, sock_progs(skel_), mode_links_,
 				  "cannot attach to the sock:sock_send_length/sock_recv_length tracepoints");
+		} else if (mode_ == Mode::Fexit) {
+			AttachAll(env, fexit_progs(skel_), mode_links_, "cannot attach fexit programs to the syscalls' entry points");
 		} else {
 			ensure_tracefs();
-			AttachAll(env, syscall_progs(skel_), sock_links_, "cannot attach to the syscall tracepoints");
+			AttachAll(env, syscall_progs(skel_), mode_links_, "cannot attach to the syscall tracepoints");
 		}
 		return env.Undefined();
 	}
@@ -231,9 +256,11 @@ private:
 			destroy_links(ipc_links_);
 		} else if (!ipc_) {
 			Napi::Error::New(env, "msgsnd/msgrcv tracing was not loaded").ThrowAsJavaScriptException();
+		} else if (ipc_links_.empty() && ipc_fexit_) {
+			AttachAll(env, ipc_progs(skel_, true), ipc_links_, "cannot attach fexit programs to msgsnd/msgrcv");
 		} else if (ipc_links_.empty()) {
 			ensure_tracefs();
-			AttachAll(env, ipc_progs(skel_), ipc_links_, "cannot attach to the msgsnd/msgrcv syscall tracepoints");
+			AttachAll(env, ipc_progs(skel_, false), ipc_links_, "cannot attach to the msgsnd/msgrcv syscall tracepoints");
 		}
 		return env.Undefined();
 	}
@@ -467,7 +494,7 @@ private:
 		if (pump_)
 			pump_->Stop();
 		pump_ = nullptr;
-		destroy_links(sock_links_);
+		destroy_links(mode_links_);
 		destroy_links(ipc_links_);
 		destroy_links(exit_links_);
 		delete evictor_; // joins its thread before the maps go
@@ -481,11 +508,12 @@ private:
 	}
 
 	msgtop_bpf *skel_ = nullptr;
-	std::vector<bpf_link *> sock_links_, ipc_links_, exit_links_;
+	std::vector<bpf_link *> mode_links_, ipc_links_, exit_links_;
 	Evictor *evictor_ = nullptr;
 	EventPump *pump_ = nullptr;
 	int stats_fd_ = -1;
-	bool syscalls_ = false, ipc_ = true;
+	Mode mode_ = Mode::Sock;
+	bool ipc_ = true, ipc_fexit_ = false;
 };
 
 } // namespace
@@ -493,6 +521,9 @@ private:
 Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("Engine", Engine::Define(env));
+	exports.Set("trampolineSupport", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+			    return Napi::String::New(info.Env(), trampoline_support());
+		    }));
 	return exports;
 }
 

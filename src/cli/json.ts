@@ -50,6 +50,7 @@ export function jsonLine(model: Model): string {
     ts: model.ts,
     interval_ms: model.intervalMs,
     probes: model.probes,
+    probes_reason: model.probesReason,
     ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing },
     drops: {
       ringbuf: model.health.ringbufDrops,

@@ -1,7 +1,7 @@
 // Command-line flags: meow parses, this file validates and names them.
 import meow from 'meow';
 import type { IpcMode } from '../data/model/model.js';
-import type { ProbeChoice } from '../data/kernel/live.js';
+import type { ProbeChoice } from '../data/kernel/probe-choice.js';
 import { UserError } from '../data/user-error.js';
 import { parseListen, type ListenAddress } from '../export/listen.js';
 
@@ -29,9 +29,11 @@ const help = `
     --container ID      only processes of this container (id prefix), or
                         "host": processes outside any container
     --filter TEXT       start with this fuzzy filter (live table)
-    --probes MODE       auto | sock | syscalls (default auto: the socket-layer
-                        tracepoints, which do not slow other syscalls; else the
-                        syscall tracepoints)
+    --probes MODE       auto | sock | fexit | syscalls (default auto: the
+                        socket-layer tracepoints, which do not slow other
+                        syscalls; else fexit on the syscalls (BPF trampolines),
+                        which slow only their callers; else the syscall
+                        tracepoints, which slow every syscall)
     --ipc MODE          auto | always | off: trace msgsnd/msgrcv; auto attaches
                         only while SysV message queues exist (default auto)
     --all-events        record events for every process, not only the one
@@ -135,7 +137,7 @@ export function parseOptions(argv: string[]): Options {
     comm: f.comm ?? null,
     container: f.container ?? null,
     filter: f.filter ?? null,
-    probes: oneOf('probes', f.probes, ['auto', 'sock', 'syscalls'] as const),
+    probes: oneOf('probes', f.probes, ['auto', 'sock', 'fexit', 'syscalls'] as const),
     ipc: oneOf('ipc', f.ipc, ['auto', 'always', 'off'] as const),
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,

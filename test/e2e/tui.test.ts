@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, msggen, progsLeft } from '../integration/harness.js';
+import { cli, msggen, probeModes, progsLeft, timeScale } from '../integration/harness.js';
 
 // This process and the tmux server send and receive messages too, so they are
 // in the table, and the filter typed below ("msggen") matches command lines:
@@ -31,13 +31,13 @@ async function keys(...k: string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000): Promise<string> {
+async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000 * timeScale): Promise<string> {
   const deadline = Date.now() + ms;
   let s = '';
   while (Date.now() < deadline) {
     s = screen();
     if (test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 100 * timeScale)); // each capture is a process msgtop counts
   }
   throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
 }
@@ -63,15 +63,15 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'msgtop-e2e-'));
   // CI=true makes Ink print only the last frame: clear it for the child.
   tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40',
-    'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --probes sock --ipc always');
-  await waitFor('the header', (s) => s.includes('probes sock') && /PID\s+USER\s+COMM/.test(s));
+    'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --ipc always');
+  await waitFor('the header', (s) => s.includes(`probes ${probeModes[0]}`) && /PID\s+USER\s+COMM/.test(s));
   // stdout to a file, not a socket, so the result line is not socket traffic.
   const out = join(dir, 'gen.json');
   gen = spawn(msggen, [
     '--hold', '--transport', 'udp', '--size', '100',
     '--sendmsg', '400', '--mmsg', '30', '--vlen', '4', '--eagain', '5', '--msgsnd', '20',
   ], { stdio: ['pipe', openSync(out, 'w'), 'inherit'] });
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 15_000 * timeScale;
   while (!genPid && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     const text = readFileSync(out, 'utf8');
@@ -91,7 +91,13 @@ after(async () => {
 
 it('totals: the generator tops the table with its exact counts', async () => {
   await keys('t');
-  const s = await waitFor('msggen on top in totals', (x) => tableRows(x)[0]?.[2] === 'msggen');
+  // The generator has finished, but the frame on screen may come from a
+  // sample taken while it ran (seconds apart under emulation): wait for the
+  // one with its last calls (recvmmsg, msgsnd) in it.
+  const s = await waitFor('msggen on top with its final totals', (x) => {
+    const top = tableRows(x)[0];
+    return top?.[2] === 'msggen' && top[12] === '120' && top[13] === '20';
+  });
   const top = tableRows(s)[0]!;
   assert.equal(Number(top[0]), genPid);
   // PID USER COMM MSGS SEND RECV IN OUT ERR sendmsg recvmsg sendmmsg recvmmsg msgsnd
@@ -141,10 +147,16 @@ it('colour on screen by default; NO_COLOR=1 in the environment removes all of it
 });
 
 it('/ and the name filter the table to the generator', async () => {
+  // Each key only once the previous one shows: a busy msgtop (under
+  // emulation) reads keys sent 200 ms apart as one chunk, "/msggen", which
+  // is text, not "/" then text.
   await keys('/');
+  await waitFor('the filter prompt', (x) => /^filter: /m.test(x));
   await keys('-l', 'msggen');
+  await waitFor('the typed filter', (x) => /^filter: msggen/m.test(x));
   await keys('Enter');
-  const s = await waitFor('one row', (x) => tableRows(x).length === 1);
+  // The prompt goes once Enter is handled: only then is the next Enter "open".
+  const s = await waitFor('one row, the filter kept', (x) => tableRows(x).length === 1 && !/^filter: /m.test(x));
   assert.deepEqual(tableRows(s)[0]!.slice(0, 3), [String(genPid), 'root', 'msggen']);
   assert.match(s, /^\[TOTALS\] \[filter \/msggen\]$/m, 'the filter is on screen');
 });
@@ -171,7 +183,7 @@ it('Esc returns to the table; q quits and leaves no BPF program', async () => {
   await waitFor('the table again', (x) => tableRows(x).length >= 1);
   await keys('q');
   // The session ends with its only program.
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 10_000 * timeScale;
   while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status === 0) {
     assert.ok(Date.now() < deadline, 'msgtop still running after q');
     await new Promise((r) => setTimeout(r, 100));

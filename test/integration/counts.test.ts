@@ -3,7 +3,7 @@
 // mode this machine runs. These tests fail (never skip) without BPF.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Msgtop, findProcess, runGen, settle, startGen, type Counts, type GenResult } from './harness.js';
+import { Msgtop, findProcess, probeModes, runGen, settle, startGen, type Counts, type GenResult } from './harness.js';
 
 const SIZE = 100;
 const c = (calls: number, messages: number, bytes: number, errors: number): Counts => ({
@@ -13,7 +13,7 @@ const c = (calls: number, messages: number, bytes: number, errors: number): Coun
   errors,
 });
 
-for (const mode of ['sock', 'syscalls'] as const) {
+for (const mode of probeModes) {
   // Node gives a child's stdout as an AF_UNIX socket, so in sock mode the
   // generator's one result write(2) is socket traffic too, counted as such.
   const out = (g: GenResult): Record<string, Counts> => (mode === 'sock' ? { write: c(1, 1, g.outBytes, 0) } : {});

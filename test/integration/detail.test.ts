@@ -7,11 +7,11 @@ import { LiveSource } from '../../src/data/kernel/live.js';
 import type { Model } from '../../src/data/model/model.js';
 import { parseStat } from '../../src/data/proc/registry.js';
 import { Sampler } from '../../src/data/sample/sampler.js';
-import { progsLeft, startGen } from './harness.js';
+import { probeModes, progsLeft, startGen } from './harness.js';
 
 const SIZE = 300; // log2 bucket 9: [256, 512)
 
-for (const mode of ['sock', 'syscalls'] as const) {
+for (const mode of probeModes) {
   describe(`drill-down detail, --probes=${mode}`, () => {
     it('threads, peers, sizes and events of the opened process', async () => {
       const source = new LiveSource({ probes: mode, ipc: 'always' });

@@ -6,9 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// The kernel guests (test/kernels) point these at the msgtop the release
+// tarball installed, a static msggen and the probe modes their kernel has.
 /** The program as shipped: the bundle `npm start` runs. */
-export const cli = join(root, 'dist', 'msgtop.mjs');
-export const msggen = join(root, 'test', 'workload', 'msggen');
+export const cli = process.env['MSGTOP_CLI'] ?? join(root, 'dist', 'msgtop.mjs');
+export const msggen = process.env['MSGTOP_MSGGEN'] ?? join(root, 'test', 'workload', 'msggen');
+/** Every probe mode this kernel runs; the first is the one `auto` picks. */
+/** Waits stretch by this factor where everything is slower (the kernel
+ * guests: TCG on a shared host); what is waited for stays the same. */
+export const timeScale = Number(process.env['MSGTOP_TIME_SCALE'] ?? 1);
+export const probeModes = (process.env['MSGTOP_PROBES'] ?? 'sock,syscalls').split(',') as ('sock' | 'fexit' | 'syscalls')[];
+/** A command printing `bpftool -j prog list`'s ids and names (the guests carry a static one). */
+const PROG_LIST = process.env['MSGTOP_PROG_LIST']?.split(' ') ?? ['bpftool', '-j', 'prog', 'list'];
 
 export interface Counts {
   calls: number;
@@ -32,6 +41,7 @@ export interface JsonLine {
   ts: number;
   interval_ms: number;
   probes: string;
+  probes_reason: string;
   ipc: { mode: string; tracing: boolean };
   drops: Record<string, number>;
   maps: Record<'counters' | 'procs' | 'errnos', { used: number; max: number }>;
@@ -57,7 +67,7 @@ export class Msgtop {
   }
 
   /** Resolves once `n` more lines have arrived after the current ones. */
-  async next(n = 1, timeoutMs = 15000): Promise<JsonLine> {
+  async next(n = 1, timeoutMs = 15000 * timeScale): Promise<JsonLine> {
     const want = this.lines.length + n;
     const deadline = Date.now() + timeoutMs;
     while (this.lines.length < want) {
@@ -83,6 +93,7 @@ export class Msgtop {
 export interface GenResult {
   pid: number;
   elapsed_ns: number;
+  cpu_ns: number;
   ops: Record<string, Counts>;
   errnos: Record<string, number>;
   /** Bytes of this result line as written, newline included. */
@@ -131,11 +142,11 @@ export async function settle(m: Msgtop, endedAt = Date.now()): Promise<JsonLine>
   }
 }
 
-const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fold_accs|proc_exit)/;
+const OUR_PROGS = /^(sock_send|sock_recv|enter_|exit_|fexit_|fold_accs|proc_exit)/;
 
 function loadedProgs(): { id: number; name: string }[] {
-  const r = spawnSync('bpftool', ['-j', 'prog', 'list'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bpftool prog list failed: ${r.stderr}`);
+  const r = spawnSync(PROG_LIST[0]!, PROG_LIST.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${PROG_LIST.join(' ')} failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { id: number; name?: string }[]).map((p) => ({ id: p.id, name: p.name ?? '' }));
 }
 
@@ -149,10 +160,10 @@ export function msgtopProgsLoaded(): string[] {
     .map((p) => p.name);
 }
 
-/** msgtop's programs still loaded, after giving the kernel up to 3 s to free
+/** msgtop's programs still loaded, after giving the kernel up to 3 s (× timeScale) to free
  * detached ones (freeing waits for an RCU grace period). */
 export async function progsLeft(): Promise<string[]> {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 3000 * timeScale;
   let left = msgtopProgsLoaded();
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, progsLeft, settle, type Counts } from './harness.js';
+import { release } from 'node:os';
+import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, type Counts } from './harness.js';
 
 function run(args: string[], prefix: string[] = []): { status: number | null; stderr: string; stdout: string } {
   const argv = [...prefix, process.execPath, cli, ...args];
@@ -29,7 +30,7 @@ describe('user errors', () => {
     const r = run(['--json', '--probes', 'kprobes']);
     assert.equal(r.status, 2);
     assertOneSentence(r.stderr);
-    assert.match(r.stderr, /--probes must be one of auto, sock, syscalls/);
+    assert.match(r.stderr, /--probes must be one of auto, sock, fexit, syscalls/);
   });
 
   it('an unknown flag: exit 2', () => {
@@ -50,6 +51,22 @@ describe('user errors', () => {
     assert.equal(r.status, 1);
     assertOneSentence(r.stderr);
     assert.match(r.stderr, /needs root/);
+  });
+
+  // MSGTOP_PROBES lists fexit where the kernel has trampolines (the Debian
+  // guests); this CI VM's kernel refuses them.
+  it(`--probes fexit ${probeModes.includes('fexit') ? 'runs here' : 'without trampolines: one sentence, exit 1'}`, async () => {
+    const r = run(['--json', '--iterations', '1', '--interval', '0.2', '--probes', 'fexit']);
+    if (probeModes.includes('fexit')) {
+      assert.equal(r.status, 0, r.stderr);
+      const line = JSON.parse(r.stdout.trim().split('\n')[0]!) as { probes: string; probes_reason: string };
+      assert.deepEqual([line.probes, line.probes_reason], ['fexit', 'forced by --probes']);
+    } else {
+      assert.equal(r.status, 1);
+      assertOneSentence(r.stderr);
+      assert.match(r.stderr, /^msgtop: --probes fexit needs BPF trampolines \(fentry\/fexit\), which this kernel does not provide \(.+\)$/m);
+    }
+    assert.deepEqual(await progsLeft(), []);
   });
 
   it('--help lists flags with examples', () => {
@@ -86,9 +103,14 @@ describe('--ipc auto', () => {
   it('attaches msgsnd/msgrcv tracing while a queue exists, counts exactly, detaches after', async () => {
     const queues = readFileSync('/proc/sysvipc/msg', 'utf8').trim().split('\n').length - 1;
     assert.equal(queues, 0, 'this test needs a machine with no SysV message queues');
-    const m = new Msgtop(['--probes', 'sock', '--ipc', 'auto', '--interval', '0.2']);
+    const m = new Msgtop(['--probes', 'auto', '--ipc', 'auto', '--interval', '0.2']);
     try {
-      assert.equal((await m.next()).ipc.tracing, false);
+      const first = await m.next();
+      assert.equal(first.probes, probeModes[0], 'the mode auto picks on this kernel');
+      const rel = /^\d+\.\d+/.exec(release())![0];
+      const why = { sock: 'cheapest: sock tracepoints', fexit: 'no sock tracepoints', syscalls: 'no sock tracepoints, no BPF trampolines' };
+      assert.equal(first.probes_reason, `${why[probeModes[0]!]} on ${rel}`);
+      assert.equal(first.ipc.tracing, false);
       const gen = spawn(msggen, ['--msgsnd', '25', '--enomsg', '1', '--size', '64', '--ipc-delay-ms', '1500'], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -98,6 +120,10 @@ describe('--ipc auto', () => {
       let sawTracing = false;
       while (!sawTracing && gen.exitCode === null) sawTracing = (await m.next()).ipc.tracing;
       assert.ok(sawTracing, 'tracing attached while the queue existed');
+      // By fexit where the kernel has trampolines (MSGTOP_PROBES lists fexit
+      // there), else by syscall tracepoints: only that pair is loaded.
+      const ipc = msgtopProgsLoaded().filter((n) => /msg(snd|rcv)$/.test(n)).sort();
+      assert.deepEqual(ipc, probeModes.includes('fexit') ? ['fexit_msgrcv', 'fexit_msgsnd'] : ['enter_msgrcv', 'enter_msgsnd', 'exit_msgrcv', 'exit_msgsnd']);
       assert.equal(await exited, 0);
       const pid = (JSON.parse(out) as { pid: number }).pid;
       const p = findProcess(await settle(m), pid);

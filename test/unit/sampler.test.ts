@@ -61,6 +61,7 @@ class FakeSource implements Source {
       stats: this.stats,
       prog: { runTimeNs: this.runTimeNs, runCount: this.runCount, missed: 4 },
       probes: 'sock',
+      probesReason: 'cheapest: sock tracepoints on 6.18',
       ipc: { mode: 'auto', tracing: false, since: null },
     };
   }
@@ -362,7 +363,7 @@ test('a process gone before its first /proc lookup is named from the kernel proc
   assert.equal(p.send.total.messages, 1);
 });
 
-test('health, cost, probes and ipc come through', (t) => {
+test('health, cost, probes (and why) and ipc come through', (t) => {
   const { f, src, s, step, own } = setup();
   t.after(f.done);
   src.stats[0] = 3n;
@@ -395,6 +396,7 @@ test('health, cost, probes and ipc come through', (t) => {
   assert.equal(m.cost.cpuPercent, 2.5);
   assert.equal(m.cost.rssBytes, 61_000_000);
   assert.equal(m.probes, 'sock');
+  assert.equal(m.probesReason, 'cheapest: sock tracepoints on 6.18');
   assert.deepEqual(m.ipc, { mode: 'auto', tracing: false, since: null });
   assert.equal(m.uptimeMs, 2000);
   assert.equal(m.detail, null);

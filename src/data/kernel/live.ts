@@ -2,13 +2,14 @@
 // attaches the msgsnd/msgrcv tracepoints only while SysV queues exist.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { release } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
 import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
-
-export type ProbeChoice = 'auto' | ProbeMode;
+import { checkKernel } from './support.js';
+import { chooseProbes, type ProbeChoice } from './probe-choice.js';
 
 export interface LiveOptions {
   probes: ProbeChoice;
@@ -62,21 +63,28 @@ function repoRoot(): string {
   return here.slice(0, here.lastIndexOf(`${sep}dist${sep}`));
 }
 
-function loadEngine(opts: LiveOptions, mode: ProbeMode): NativeEngine {
+interface Addon {
+  Engine: new (o: object) => NativeEngine;
+  /** "" when fexit programs load and attach on this kernel, else why not. */
+  trampolineSupport(): string;
+}
+
+function addon(): Addon {
   const require = createRequire(import.meta.url);
-  let Engine: new (o: object) => NativeEngine;
   try {
-    ({ Engine } = require(join(repoRoot(), 'native', 'build', 'Release', 'msgtop.node')) as {
-      Engine: new (o: object) => NativeEngine;
-    });
+    return require(join(repoRoot(), 'native', 'build', 'Release', 'msgtop.node')) as Addon;
   } catch {
     throw new UserError('the native addon is not built; run: npm run setup');
   }
+}
+
+function loadEngine(opts: LiveOptions, mode: ProbeMode, ipcFexit: boolean): NativeEngine {
+  const { Engine } = addon();
   // Signals arriving during verification (a profiler, a busy terminal) can
   // make the kernel give up with EAGAIN: that is worth another try.
   for (let attempt = 1; ; attempt++) {
     try {
-      return new Engine({ mode, ipc: opts.ipc !== 'off', ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
+      return new Engine({ mode, ipc: opts.ipc !== 'off', ipcFexit, ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });
     } catch (e) {
       const message = (e as Error).message;
       if (attempt < LOAD_ATTEMPTS && message.includes('temporarily unavailable')) continue;
@@ -96,6 +104,8 @@ export function sysvQueuesExist(path = '/proc/sysvipc/msg'): boolean {
 
 export class LiveSource implements Source {
   readonly probes: ProbeMode;
+  /** Why this mode (see probesReason). */
+  readonly probesReason: string;
   private engine!: NativeEngine;
   private readonly ipcMode: IpcMode;
   private ipcSince: number | null = null;
@@ -106,7 +116,7 @@ export class LiveSource implements Source {
   private closed = false;
 
   constructor(opts: LiveOptions) {
-    this.probes = this.open(opts);
+    [this.probes, this.probesReason] = this.open(opts);
     this.ipcMode = opts.ipc;
     this.timeRuns(); // a first figure for the first frame
     if (opts.ipc === 'always') this.setIpc(true);
@@ -119,24 +129,21 @@ export class LiveSource implements Source {
     }
   }
 
-  /** Cheapest first: the socket-layer tracepoints, else syscall tracepoints.
-   * Only a failed attach (the tracepoints do not exist here) moves on to the
-   * next mode: a failed load would fail the same way in every mode. */
-  private open(opts: LiveOptions): ProbeMode {
-    const order: ProbeMode[] = opts.probes === 'auto' ? ['sock', 'syscalls'] : [opts.probes];
-    let last: Error | null = null;
-    for (const mode of order) {
-      const engine = loadEngine(opts, mode);
+  /** The cheapest mode this kernel runs (chooseProbes). */
+  private open(opts: LiveOptions): [ProbeMode, string] {
+    checkKernel();
+    const { mode, reason } = chooseProbes(opts.probes, addon().trampolineSupport(), (m, ipcFexit) => {
+      const engine = loadEngine(opts, m, ipcFexit);
       try {
         engine.attach();
         this.engine = engine;
-        return mode;
+        return null;
       } catch (e) {
         engine.close();
-        last = e as Error;
+        return (e as Error).message;
       }
-    }
-    throw new UserError(last?.message ?? 'cannot attach');
+    }, release());
+    return [mode, reason];
   }
 
   private setIpc(on: boolean): void {
@@ -179,6 +186,7 @@ export class LiveSource implements Source {
       stats: e.readStats(),
       prog,
       probes: this.probes,
+      probesReason: this.probesReason,
       ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince },
     };
   }

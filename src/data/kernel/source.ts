@@ -34,6 +34,8 @@ export interface RawSnapshot {
    * misses). */
   prog: { runTimeNs: number; runCount: number; missed: number };
   probes: ProbeMode;
+  /** Why this mode: forced, or what auto found missing for the cheaper ones. */
+  probesReason: string;
   ipc: { mode: IpcMode; tracing: boolean; since: number | null };
 }
 

@@ -132,7 +132,7 @@ export interface Detail {
   history: { messages: number[]; bytes: number[] };
 }
 
-export type ProbeMode = 'sock' | 'syscalls';
+export type ProbeMode = 'sock' | 'fexit' | 'syscalls';
 export type IpcMode = 'auto' | 'always' | 'off';
 
 export interface Health {
@@ -177,6 +177,9 @@ export interface Model {
   host: string;
   kernel: string;
   probes: ProbeMode;
+  /** Why this mode: "forced by --probes", or what auto found, e.g. "no sock
+   * tracepoints on 6.1". */
+  probesReason: string;
   ipc: { mode: IpcMode; tracing: boolean; since: number | null };
   /** ms since msgtop attached. */
   uptimeMs: number;

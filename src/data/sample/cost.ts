@@ -61,8 +61,10 @@ export class CostMeter {
 }
 
 /** Program runs the counts imply: one per message or failure at the socket
- * layer, an enter and an exit per call with syscall tracepoints. */
+ * layer, an enter and an exit per call with syscall tracepoints, one fexit
+ * per call. */
 function runs(probes: ProbeMode, d: { send: Counts; recv: Counts }): number {
   const both = (k: keyof Counts): number => d.send[k] + d.recv[k];
-  return probes === 'syscalls' ? 2 * both('calls') : both('messages') + both('errors');
+  if (probes === 'syscalls') return 2 * both('calls');
+  return probes === 'fexit' ? both('calls') : both('messages') + both('errors');
 }

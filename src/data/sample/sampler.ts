@@ -118,6 +118,7 @@ export class Sampler {
       host: this.host,
       kernel: this.kernel,
       probes: snap.probes,
+      probesReason: snap.probesReason,
       ipc: { ...snap.ipc },
       uptimeMs: now - this.startedAt,
       health: health(snap, this.delivered),
