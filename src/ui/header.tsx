@@ -50,11 +50,11 @@ function Alarm(props: { label: string; value: number }) {
 }
 
 /** The parts of a Model the header shows (not the process list). */
-export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'ipc' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
+export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'probesReason' | 'ipc' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
 
 export function headerInfo(m: Model): HeaderInfo {
-  const { host, kernel, probes, ipc, uptimeMs, health, maps, cost, send, recv } = m;
-  return { host, kernel, probes, ipc, uptimeMs, health, maps, cost, send, recv };
+  const { host, kernel, probes, probesReason, ipc, uptimeMs, health, maps, cost, send, recv } = m;
+  return { host, kernel, probes, probesReason, ipc, uptimeMs, health, maps, cost, send, recv };
 }
 
 /** The fullest of the maps that bound how many processes are counted at
@@ -100,7 +100,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text bold color={tint(theme, 'cyan')}>
           msgtop
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}`}
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}  (${m.probes}: ${escapeControl(m.probesReason)})`}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>

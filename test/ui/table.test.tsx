@@ -8,6 +8,11 @@ test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost'
   const ui = await mount(makeModel({ processes: 5 }));
   const f = ui.frame();
   for (const s of ['db-01', 'kernel 6.18.0', 'probes sock', 'SysV ipc on', 'every 1s', 'up 1h02m']) assert.ok(f.includes(s), s);
+  // Why auto chose that mode, last on the line: cut first when narrow.
+  assert.match(f, /up 1h02m {2}\(sock: cheapest: sock tracepoints on…$/m);
+  const wide = await mount(makeModel({ processes: 5 }), { columns: 160 });
+  assert.match(wide.frame(), /up 1h02m {2}\(sock: cheapest: sock tracepoints on 6\.18\)$/m);
+  wide.unmount();
   // 5 processes: sends 100*(5..1) = 1500/s, receives 750/s
   assert.match(f, /msgs\/s 2\.3k {2}send 1\.5k {2}recv 750/);
   assert.match(f, /drops 0 {2}missed 0 {2}map-full 0 {2}lost 0/);
