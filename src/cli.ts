@@ -6,6 +6,7 @@
 // makes V8 collect the old generation long before it grows to several times
 // its live size (the README says what they save).
 import { parseOptions, type Options } from './cli/options.js';
+import type { Model } from './data/model/model.js';
 import { UserError } from './data/user-error.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -24,8 +25,15 @@ async function main(argv: string[]): Promise<number> {
   const setGlobalEvents = (on: boolean): void => source.setGlobalEvents(on || opts.allEvents);
   if (opts.allEvents) setGlobalEvents(true);
   if (opts.prometheus) {
-    const { runPrometheus } = await import('./cli/run-prometheus.js');
-    return runPrometheus(source, { ...opts, prometheus: opts.prometheus });
+    const { runPrometheus, serveMetrics } = await import('./cli/run-prometheus.js');
+    const exporter = { ...opts, prometheus: opts.prometheus };
+    if (!process.stdout.isTTY) return runPrometheus(source, exporter);
+    // In a terminal: the table and the exporter in one process, on one
+    // sampler (a second msgtop would double the cost in the kernel).
+    let latest: Model | null = null;
+    const stopServing = await serveMetrics(exporter, () => latest, false);
+    const { runTui } = await import('./cli/run-tui.js');
+    return runTui(source, opts, setGlobalEvents, (m) => (latest = m)).finally(stopServing);
   }
   if (opts.json) {
     const { runJson } = await import('./cli/run-json.js');

@@ -18,7 +18,8 @@ const help = `
     (none)              the live table (needs a terminal)
     --json              one JSON object per interval on stdout
     --prometheus [ADDR:]PORT
-                        headless: serve Prometheus metrics on /metrics
+                        serve Prometheus metrics on /metrics: headless, or
+                        next to the live table when run in a terminal
                         (127.0.0.1 unless ADDR is given, e.g. 0.0.0.0:9464)
 
   Options

@@ -1,4 +1,5 @@
-// `msgtop --prometheus [ADDR:]PORT`: a headless agent serving /metrics.
+// `msgtop --prometheus [ADDR:]PORT`: serves /metrics, headless (no terminal:
+// a service, a pod) or next to the live table in one process.
 // It samples on the interval, like every other sink, and a scrape maps the
 // newest Model: one Sampler owns the kernel maps (it forgets exited
 // processes' keys after reading their last counts), so scrapes must not
@@ -14,15 +15,18 @@ import { formatListen, type ListenAddress } from '../export/listen.js';
 import { createRegistry } from '../export/metrics.js';
 import type { Options } from './options.js';
 
-export async function runPrometheus(source: Source, opts: Options & { prometheus: ListenAddress }): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
-  let latest: Model | null = sampler.sample();
+type ExporterOptions = Options & { prometheus: ListenAddress };
+
+/** Serves /metrics for the newest Model `latest` gives; resolves once
+ * listening, with a function that stops it. `announce` says where on stderr
+ * (not under the TUI, which owns the terminal). */
+export async function serveMetrics(opts: ExporterOptions, latest: () => Model | null, announce: boolean): Promise<() => void> {
   const registry = createRegistry({
     topK: opts.top,
     maxSeries: opts.maxSeries,
     version: opts.version,
     keep: (p) => matches(opts, p),
-    latest: () => latest,
+    latest,
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -50,7 +54,18 @@ export async function runPrometheus(source: Source, opts: Options & { prometheus
   });
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : opts.prometheus.port;
-  process.stderr.write(`msgtop: serving http://${formatListen({ host: opts.prometheus.host, port })}/metrics\n`);
+  if (announce) process.stderr.write(`msgtop: serving http://${formatListen({ host: opts.prometheus.host, port })}/metrics\n`);
+  return () => {
+    server.close();
+    server.closeAllConnections();
+  };
+}
+
+/** Headless: samples every interval and serves the newest Model. */
+export async function runPrometheus(source: Source, opts: ExporterOptions): Promise<number> {
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
+  let latest: Model | null = sampler.sample();
+  const stopServing = await serveMetrics(opts, () => latest, true);
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
@@ -58,8 +73,7 @@ export async function runPrometheus(source: Source, opts: Options & { prometheus
     const finish = (): void => {
       if (timer) clearTimeout(timer);
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, finish);
-      server.close();
-      server.closeAllConnections();
+      stopServing();
       source.close();
       resolve(0);
     };

@@ -35,7 +35,8 @@ export function initialUi(opts: Options): Partial<UiState> {
   return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container, intervalMs: opts.intervalMs };
 }
 
-export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void): Promise<number> {
+/** `onSample` sees every Model (the exporter next to the table serves it). */
+export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void, onSample: (m: Model) => void = () => {}): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, rowHistoryLen: SPARK_WIDTH });
   const initial = initialUi(opts);
   let intervalMs = opts.intervalMs;
@@ -58,11 +59,16 @@ export function runTui(source: Source, opts: Options, setGlobalEvents: (on: bool
         resolve(0);
       },
     };
+    const sample = (): Model => {
+      const m = sampler.sample();
+      onSample(m);
+      return m;
+    };
     const draw = (m: Model): void => app.rerender(<App model={m} controls={controls} initial={initial} />);
     const schedule = (ms: number): void => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        draw(sampler.sample());
+        draw(sample());
         schedule(intervalMs);
       }, ms);
     };
@@ -70,7 +76,7 @@ export function runTui(source: Source, opts: Options, setGlobalEvents: (on: bool
     // ssh session) must restore the terminal the same way.
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, controls.quit);
     enterAltScreen();
-    const app = render(<App model={sampler.sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
+    const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
   });
 }

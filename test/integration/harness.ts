@@ -1,6 +1,7 @@
 // Runs the real msgtop (--json) and the workload generator as child
 // processes, and ends only the processes it started, by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -181,4 +182,14 @@ export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals = 'SIG
   const done = new Promise<void>((r) => p.on('exit', () => r()));
   p.kill(signal);
   await done;
+}
+
+/** A loopback TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

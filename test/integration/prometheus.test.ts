@@ -7,11 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { cli, msggen, progsLeft, root, runGen, stopProcess } from './harness.js';
+import { cli, freePort, msggen, progsLeft, root, runGen, stopProcess } from './harness.js';
 
 const RULES = join(root, 'deploy', 'prometheus', 'msgtop-rules.yml');
 const DASHBOARD = join(root, 'deploy', 'grafana', 'msgtop-dashboard.json');
@@ -44,15 +43,6 @@ function startExporter(args: string[], wrap: string[] = []): Promise<Exporter> {
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`msgtop exited (${code}): ${err}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
     });
   });
 }
