@@ -39,30 +39,22 @@ export function createRegistry(opts: MetricsOptions): Registry {
     return { model, traffic };
   };
 
-  const counter = (name: string, help: string, labelNames: readonly string[], values: (t: Traffic, m: Model) => Series[]) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const c = current();
-        if (c) for (const s of values(c.traffic, c.model)) this.inc(s.labels, s.value);
-      },
-    });
-  const gauge = (name: string, help: string, labelNames: readonly string[], values: (t: Traffic, m: Model) => Series[]) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const c = current();
-        if (c) for (const s of values(c.traffic, c.model)) this.set(s.labels, s.value);
-      },
-    });
+  type Values = (t: Traffic, m: Model) => Series[];
+  /** A scrape refills each family from the newest Model; `put` writes one series. */
+  const fill = (values: Values, put: (s: Series) => void): void => {
+    const c = current();
+    if (c) for (const s of values(c.traffic, c.model)) put(s);
+  };
+  const counter = (name: string, help: string, labelNames: readonly string[], values: Values) =>
+    new Counter({ name, help, labelNames, registers: [registry], collect() {
+      this.reset();
+      fill(values, (s) => this.inc(s.labels, s.value));
+    } });
+  const gauge = (name: string, help: string, labelNames: readonly string[], values: Values) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect() {
+      this.reset();
+      fill(values, (s) => this.set(s.labels, s.value));
+    } });
   const one = (value: number, labels: Series['labels'] = {}): Series[] => [{ labels, value }];
 
   const per = 'per syscall, command name (comm) and container ("" outside containers); exited processes stay counted';
