@@ -20,6 +20,12 @@ async function main(argv: string[]): Promise<number> {
   // BPF links are fds: the kernel detaches them however we exit, but close
   // early so a signal never leaves them attached while Node winds down.
   process.on('exit', () => source.close());
+  // A reader that stops reading (`msgtop --json | head`) is a normal end.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    source.close();
+    process.exit(0);
+  });
   // --all-events is applied here only: events for every process stay on
   // whatever the UI asks for when it leaves its events pane.
   const setGlobalEvents = (on: boolean): void => source.setGlobalEvents(on || opts.allEvents);

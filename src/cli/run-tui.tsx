@@ -9,6 +9,8 @@ import { SPARK_WIDTH } from '../ui/columns.js';
 import type { Controls } from '../ui/controls.js';
 import type { UiState } from '../ui/state.js';
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** First refresh comes quickly so rates show without waiting a full interval. */
 const FIRST_REFRESH_MS = 250;
 
@@ -52,7 +54,7 @@ export function runTui(source: Source, opts: Options, setGlobalEvents: (on: bool
       setGlobalEvents,
       quit: () => {
         if (timer) clearTimeout(timer);
-        for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, controls.quit);
+        for (const sig of SIGNALS) process.off(sig, controls.quit);
         app.unmount();
         leaveAltScreen();
         source.close();
@@ -72,9 +74,10 @@ export function runTui(source: Source, opts: Options, setGlobalEvents: (on: bool
         schedule(intervalMs);
       }, ms);
     };
-    // Ctrl-C arrives as a key (App calls quit); SIGTERM/SIGHUP (a dropped
-    // ssh session) must restore the terminal the same way.
-    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, controls.quit);
+    // Ctrl-C typed arrives as a key (App calls quit); the same signals from
+    // another shell, a supervisor or a dropped ssh session must restore the
+    // terminal the same way.
+    for (const sig of SIGNALS) process.on(sig, controls.quit);
     enterAltScreen();
     const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     schedule(Math.min(FIRST_REFRESH_MS, intervalMs));

@@ -85,6 +85,18 @@ describe('detach on every exit path', () => {
     assert.deepEqual(await progsLeft(), []);
   });
 
+  it('a reader that closes the pipe (| head -c 100): exit 0, nothing on stderr, no program left', async () => {
+    const child = spawn(process.execPath, [cli, '--json', '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // As head does: read the first bytes, then close the read end.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(stderr, '');
+    assert.equal(exit, 0);
+    assert.deepEqual(await progsLeft(), []);
+  });
+
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
     it(`${signal} leaves no program attached`, async () => {
       const m = new Msgtop(['--probes', 'syscalls', '--ipc', 'always', '--interval', '0.2']);
