@@ -38,6 +38,18 @@ test('decodeErrnos, decodeThreads, decodeSizes', () => {
   ]);
 });
 
+test('procFinder: one record by (tgid, start time), also when a pid repeats within a snapshot', () => {
+  const buf = Buffer.concat([procRec(7, 100n, 'old', 0n, 0), procRec(8, 5n, 'other', 0n, 0), procRec(7, 200n, 'new', 0n, 0), procRec(7, 300n, 'newer', 0n, 0)]);
+  const find = R.procFinder(buf);
+  assert.deepEqual(
+    [find(7, 100n), find(7, 200n), find(7, 300n), find(8, 5n)].map((r) => r?.comm.toString()),
+    ['old', 'new', 'newer', 'other'],
+  );
+  assert.equal(find(7, 400n), undefined);
+  assert.equal(find(8, 6n), undefined);
+  assert.equal(find(9, 5n), undefined);
+});
+
 test('decodeProcs: kernel-side comm, cgroup id and uid', () => {
   assert.deepEqual(
     R.decodeProcs(Buffer.concat([procRec(5, 2n ** 62n, 'short', 99n, 1000), procRec(6, 1n, 'exactly16bytes!!', 0n, 0)])).map((p) => ({

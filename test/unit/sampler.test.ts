@@ -316,6 +316,55 @@ test('at most maxExited exited processes keep rows of their own; the oldest exit
   assert.equal(rowSum(m.processes, 'send'), 3);
 });
 
+test('processes that arrive already exited fold at once, past the newest maxExited exits: sums, errnos, users and rates exact', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 60_000, maxExited: 2 });
+  t.after(f.done);
+  s.sample();
+  // Five processes the kernel saw start, count and exit within one interval,
+  // in this exit order; none of them is ever in /proc.
+  const pids = [50, 51, 52, 53, 54];
+  src.procs = pids.map((pid) => procRec(pid, NS(pid), pid % 2 ? 'odd' : 'even', 0n, pid === 52 ? 1000 : 0));
+  for (const pid of pids) {
+    src.set(pid, SENDMSG, NS(pid), { calls: 2, messages: 3, bytes: 10, errors: pid === 50 ? 1 : 0 });
+    src.set(pid, RECVMSG, NS(pid), { calls: 1, messages: 1, bytes: 5 });
+    src.kernelExit(pid, NS(pid));
+  }
+  src.setErrno(50, SENDMSG, 11, NS(50), 1);
+  let m = step(2);
+  const rows = m.processes.map((r) => [r.pid, r.comm, r.folded, r.user, r.send.total.messages, r.recv.total.bytes]);
+  assert.deepEqual(rows.sort(), [
+    [0, 'even', 2, '*', 6, 10],
+    [0, 'odd', 1, 'root', 3, 5],
+    [53, 'odd', 0, 'root', 3, 5],
+    [54, 'even', 0, 'root', 3, 5],
+  ]);
+  const even = m.processes.find((r) => r.comm === 'even' && r.folded > 0)!;
+  assert.deepEqual([even.send.rate.messages, even.recv.rate.bytes], [3, 5], 'growth in the interval it folded in, per second');
+  assert.deepEqual(even.errnos.map((e) => [e.syscall, e.name, e.total]), [['sendmsg', 'EAGAIN', 1]]);
+  assert.equal(rowSum(m.processes, 'send'), 15);
+  m = step(1);
+  assert.equal(rowSum(m.processes, 'send'), 15);
+  assert.deepEqual(m.processes.map((r) => r.send.rate.messages), [0, 0, 0, 0]);
+});
+
+test('a pid reused within one interval by processes that arrive exited: each counted once under its own name', (t) => {
+  const { f, src, s, step } = setup({ lingerMs: 60_000, maxExited: 0 });
+  t.after(f.done);
+  s.sample();
+  const starts = [NS(70), NS(71), NS(72)];
+  src.procs = starts.map((start, i) => procRec(9, start, `gen${i}`, 0n, 0));
+  starts.forEach((start, i) => {
+    src.set(9, SENDMSG, start, { calls: i + 1, messages: i + 1 });
+    src.kernelExit(9, start);
+  });
+  const m = step(1);
+  assert.deepEqual(m.processes.map((r) => [r.comm, r.folded, r.send.total.messages]).sort(), [
+    ['gen0', 1, 1],
+    ['gen1', 1, 2],
+    ['gen2', 1, 3],
+  ]);
+});
+
 test('linger Infinity keeps exited processes for the whole run', (t) => {
   const { f, src, s, step } = setup({ lingerMs: Infinity });
   t.after(f.done);

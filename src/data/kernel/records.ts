@@ -243,16 +243,41 @@ export function decodeCounters(buf: Buffer, visit: (r: Readonly<CounterRec>) => 
   }
 }
 
-export function decodeProcs(buf: Buffer): ProcRec[] {
+/** The struct mt_proc_key + mt_proc record at byte `off` of `buf`. */
+function procAt(buf: Buffer, off: number): ProcRec {
   const k = L.mt_proc_key;
   const v = L.mt_proc;
-  return records(buf, PROC_RECORD, 'procs', (off) => ({
+  return {
     tgid: buf.readUInt32LE(off + k.tgid),
     startNs: buf.readBigUInt64LE(off + k.start_ns),
     comm: cstr(buf, off + k.size + v.comm, MT_COMM_LEN),
     cgroupId: buf.readBigUInt64LE(off + k.size + v.cgroup_id),
     uid: buf.readUInt32LE(off + k.size + v.uid),
-  }));
+  };
+}
+
+export function decodeProcs(buf: Buffer): ProcRec[] {
+  return records(buf, PROC_RECORD, 'procs', (off) => procAt(buf, off));
+}
+
+/** Finds single records in a buffer of procs records without decoding the
+ * rest: under churn a snapshot holds tens of thousands, nearly all unused. */
+export function procFinder(buf: Buffer): (tgid: number, startNs: bigint) => ProcRec | undefined {
+  whole(buf, PROC_RECORD, 'procs');
+  const first = new Map<number, number>();
+  // Pids that wrapped around within one snapshot: every offset of each.
+  const more = new Map<number, number[]>();
+  for (let off = 0; off < buf.length; off += PROC_RECORD) {
+    const tgid = buf.readUInt32LE(off + L.mt_proc_key.tgid);
+    const f = first.get(tgid);
+    if (f === undefined) first.set(tgid, off);
+    else (more.get(tgid) ?? more.set(tgid, [f]).get(tgid)!).push(off);
+  }
+  return (tgid, startNs) => {
+    const offs = more.get(tgid);
+    const off = offs ? offs.find((o) => buf.readBigUInt64LE(o + L.mt_proc_key.start_ns) === startNs) : first.get(tgid);
+    return off !== undefined && buf.readBigUInt64LE(off + L.mt_proc_key.start_ns) === startNs ? procAt(buf, off) : undefined;
+  };
 }
 
 export function decodeExits(buf: Buffer): ExitRec[] {

@@ -120,6 +120,12 @@ export class Registry {
     return e.info;
   }
 
+  /** Info for a process the kernel saw exit before it was ever looked up:
+   * what the kernel recorded; nothing is kept. */
+  exited(pid: number, startNs: bigint, kernel?: KernelProc): ProcInfo {
+    return this.fromKernel(pid, startTicks(startNs), this.now(), kernel);
+  }
+
   /** Mark exited without asking /proc (e.g. a newer process has its pid). */
   markExited(pid: number, startNs: bigint): void {
     const e = this.entries.get(pid)?.get(startNs);

@@ -4,7 +4,7 @@
 import type { ProcessRow } from '../model/model.js';
 import type { ProcInfo } from '../proc/registry.js';
 import type { Identity, RowSource } from './row-build.js';
-import { mergeInto, newInterval } from './tally.js';
+import { mergeInto, newInterval, type Tally } from './tally.js';
 
 interface Group extends RowSource {
   key: string;
@@ -26,7 +26,13 @@ export class Folds {
   }
 
   /** Adds an exited process's tally (and this interval's growth) to its group. */
-  add(tally: RowSource, info: ProcInfo): void {
+  add(tally: Tally, info: ProcInfo): void {
+    mergeInto(this.join(info), tally);
+  }
+
+  /** Counts one more exited process in its group, which it returns: what
+   * the process counted goes into that tally. */
+  join(info: ProcInfo): Tally {
     const key = groupKey(info.comm, info.container);
     let g = this.groups.get(key);
     if (!g) {
@@ -53,18 +59,17 @@ export class Folds {
       };
       this.groups.set(key, g);
     }
-    mergeInto(g, tally);
     g.count++;
-    // Identity is replaced, not mutated: the last Model's row still holds the old one.
+    // Identity is replaced, not mutated: the last Model's row still holds
+    // the old one. Most folds change nothing in it.
     const id = g.id;
-    const mixedUser = id.uid !== info.uid;
-    g.id = {
-      ...id,
-      user: mixedUser ? '*' : id.user,
-      uid: mixedUser ? -1 : id.uid,
-      cgroup: id.cgroup === info.cgroup ? id.cgroup : '',
-      exitedAt: Math.max(id.exitedAt ?? 0, info.exitedAt ?? 0),
-    };
+    const uid = id.uid === info.uid ? id.uid : -1;
+    const cgroup = id.cgroup === info.cgroup ? id.cgroup : '';
+    const exitedAt = Math.max(id.exitedAt ?? 0, info.exitedAt ?? 0);
+    if (uid !== id.uid || cgroup !== id.cgroup || exitedAt !== id.exitedAt) {
+      g.id = { ...id, user: uid === -1 ? '*' : id.user, uid, cgroup, exitedAt };
+    }
+    return g;
   }
 
   newInterval(): void {

@@ -8,6 +8,7 @@ import { decodeCounters, decodeErrnos, sysName } from '../kernel/records.js';
 import { startTicks, type ProcInfo } from '../proc/registry.js';
 import { addCounts, addErrno } from './tally.js';
 import type { RowSource } from './row-build.js';
+import type { ArrivedDead } from './arrived-dead.js';
 
 export interface Proc extends RowSource {
   tgid: number;
@@ -93,10 +94,18 @@ export class ProcTable {
     this.count--;
   }
 
-  /** Counter records of one snapshot; `onGrowth` sees every increase. */
-  ingestCounters(buf: Buffer, sample: number, onGrowth: (sys: number, inc: Counts) => void): void {
+  /** Counter records of one snapshot; `onGrowth` sees every increase.
+   * Those of processes in `dead` go to their tallies, not to Procs. */
+  ingestCounters(buf: Buffer, sample: number, dead: ArrivedDead, onGrowth: (sys: number, inc: Counts) => void): void {
     decodeCounters(buf, (r) => {
       if (sysName(r.sys) === null) return;
+      const t = dead.tally(r.tgid, r.startNs);
+      if (t) {
+        const inc = delta(r, undefined);
+        addCounts(t, r.sys, inc);
+        onGrowth(r.sys, inc);
+        return;
+      }
       const p = this.get(r.tgid, r.startNs);
       // A key absent from the last snapshot counts as fresh if it comes back.
       const prev = p.seen[r.sys] === sample - 1 ? p.kernel[r.sys] : undefined;
@@ -113,9 +122,14 @@ export class ProcTable {
     });
   }
 
-  ingestErrnos(buf: Buffer, sample: number): void {
+  ingestErrnos(buf: Buffer, sample: number, dead: ArrivedDead): void {
     for (const r of decodeErrnos(buf)) {
       if (sysName(r.sys) === null) continue;
+      const t = dead.tally(r.tgid, r.startNs);
+      if (t) {
+        addErrno(t, r.sys, r.err, r.count, r.count);
+        continue;
+      }
       const p = this.get(r.tgid, r.startNs);
       const ek = (r.sys << 16) | r.err;
       const k = (p.errnoKernel ??= new Map()).get(ek);

@@ -6,12 +6,13 @@
 import { hostname, release } from 'node:os';
 import { isSend, SYSCALLS, type Health, type Model, type ProcessRow } from '../model/model.js';
 import { addTo, isZero, perSec, zero } from '../model/counts.js';
-import { decodeExits, decodeProcs, EVENT_RECORD, MT_STAT } from '../kernel/records.js';
+import { decodeExits, EVENT_RECORD, MT_STAT, procFinder } from '../kernel/records.js';
 import type { RawSnapshot, Source } from '../kernel/source.js';
 import { Registry, type KernelProc } from '../proc/registry.js';
 import { CostMeter, type ProcessClock } from './cost.js';
 import { DetailTracker } from './detail.js';
 import { EventLog } from './eventlog.js';
+import { ArrivedDead } from './arrived-dead.js';
 import { Folds } from './fold.js';
 import { ProcTable, type Proc } from './proc-table.js';
 import { buildRow, type RowLengths } from './row-build.js';
@@ -90,16 +91,24 @@ export class Sampler {
     this.prevMono = snap.monoNs;
 
     const d = { send: zero(), recv: zero() };
-    this.procs.ingestCounters(snap.counters, sample, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc));
-    this.procs.ingestErrnos(snap.errnos, sample);
-    for (const e of decodeExits(snap.exited ?? Buffer.alloc(0))) {
+    const exits = decodeExits(snap.exited ?? Buffer.alloc(0));
+    const kernelProc = kernelProcLookup(snap);
+    const dead = new ArrivedDead(
+      exits,
+      this.maxExited,
+      (tgid, startNs) => this.procs.find(tgid, startNs) !== undefined,
+      (tgid, startNs) => this.folds.join(this.registry.exited(tgid, startNs, kernelProc(tgid, startNs))),
+    );
+    this.procs.ingestCounters(snap.counters, sample, dead, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc));
+    this.procs.ingestErrnos(snap.errnos, sample, dead);
+    for (const e of exits) {
       const p = this.procs.find(e.tgid, e.startNs);
       if (p) p.evicted = true;
     }
     addTo(this.global.send, d.send);
     addTo(this.global.recv, d.recv);
 
-    const shown = this.lifecycle(now, snap, sample);
+    const shown = this.lifecycle(now, sample, kernelProc);
     const rows: ProcessRow[] = [];
     let watched: Proc | null = null;
     for (const p of shown) {
@@ -133,17 +142,9 @@ export class Sampler {
   }
 
   /** Identify, detect exits, evict and fold; returns the processes with rows of their own. */
-  private lifecycle(now: number, snap: RawSnapshot, sample: number): Proc[] {
+  private lifecycle(now: number, sample: number, kernelProc: KernelProcLookup): Proc[] {
     const shown: Proc[] = [];
     const exited: Proc[] = [];
-    let kernelProcs: Map<string, KernelProc> | null = null;
-    // Decoded only when a process is new this sample.
-    const kernelProc = (tgid: number, startNs: bigint): KernelProc | undefined => {
-      kernelProcs ??= new Map(
-        decodeProcs(snap.procs ?? Buffer.alloc(0)).map((r) => [`${r.tgid}:${r.startNs}`, { comm: r.comm.toString('utf8'), uid: r.uid }]),
-      );
-      return kernelProcs.get(`${tgid}:${startNs}`);
-    };
     this.procs.each((p, newest) => {
       if (p.info === null || p.info.exitedAt === null) {
         // An older process with this pid, or one the kernel saw exit, is gone.
@@ -182,6 +183,18 @@ export class Sampler {
     this.procs.remove(p);
     this.registry.forget(p.tgid, p.startNs);
   }
+}
+
+type KernelProcLookup = (tgid: number, startNs: bigint) => KernelProc | undefined;
+
+/** What the kernel recorded of each process (for those gone before /proc
+ * could be read), decoded only if a process is new this sample. */
+function kernelProcLookup(snap: RawSnapshot): KernelProcLookup {
+  let find: ReturnType<typeof procFinder> | null = null;
+  return (tgid, startNs) => {
+    const r = (find ??= procFinder(snap.procs ?? Buffer.alloc(0)))(tgid, startNs);
+    return r && { comm: r.comm.toString('utf8'), uid: r.uid };
+  };
 }
 
 function health(snap: RawSnapshot, delivered: number): Health {
