@@ -64,6 +64,12 @@ export function jsonLine(model: Model): string {
     },
     maps: model.maps,
     events: { submitted: model.health.ringbufEvents, delivered: model.health.ringbufDelivered },
+    cost: {
+      bpf_ns_per_sec: Math.round(model.cost.bpfNsPerSec),
+      cpu_percent: Math.round(model.cost.cpuPercent * 100) / 100,
+      rss_bytes: model.cost.rssBytes,
+      loop_stall_ms: Math.round(model.cost.loopStallMs),
+    },
     processes,
   });
 }

@@ -116,7 +116,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         {'  '}
         <Alarm label="lost" value={h.stateLost} />
         <Fill percent={mapFill(m.maps)} />
-        {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}`}
+        {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms`}
       </Text>
       {props.tags !== '' && (
         <Text wrap="truncate" bold>

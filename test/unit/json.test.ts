@@ -39,7 +39,7 @@ const model = (processes: ProcessRow[]): Model => ({
   uptimeMs: 1,
   health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8, exitLost: 9 },
   maps: { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } },
-  cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0 },
+  cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0, loopStallMs: 0 },
   send: st(c(0)),
   recv: st(c(0)),
   processes,
@@ -66,7 +66,7 @@ test('one line, fixed key order, cumulative counts of active syscalls only', () 
   );
   assert.ok(!line.includes('\n'));
   const o = JSON.parse(line);
-  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'probes_reason', 'ipc', 'drops', 'maps', 'events', 'processes']);
+  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'probes_reason', 'ipc', 'drops', 'maps', 'events', 'cost', 'processes']);
   assert.deepEqual([o.probes, o.probes_reason], ['syscalls', 'no sock tracepoints on 6.1']);
   assert.deepEqual(o.ipc, { mode: 'auto', tracing: true });
   assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7, prog_missed: 8, exit_lost: 9 });

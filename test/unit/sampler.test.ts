@@ -88,8 +88,8 @@ function setup(opts: SamplerOptions = {}) {
   const f = fakeProc();
   const src = new FakeSource();
   /** msgtop's own CPU time and memory, as the test sets them. */
-  const own = { cpuUs: 0, hrNs: 0n, rssBytes: 50e6 };
-  const processClock = { cpuUs: () => own.cpuUs, hrNs: () => own.hrNs, rssBytes: () => own.rssBytes };
+  const own = { cpuUs: 0, hrNs: 0n, rssBytes: 50e6, loopStallMs: 0 };
+  const processClock = { cpuUs: () => own.cpuUs, hrNs: () => own.hrNs, rssBytes: () => own.rssBytes, loopStallMs: () => own.loopStallMs };
   const s = new Sampler(src, { registry: f.reg, now: f.now, events: new EventLog({ offsetNs: 0n }), processClock, ...opts });
   /** Move every clock, then sample. */
   const step = (sec: number) => {
@@ -428,6 +428,7 @@ test('health, cost, probes (and why) and ipc come through', (t) => {
   src.stats[7] = 5n;
   own.cpuUs += 50_000; // 50 ms of CPU over the 2 s interval
   own.rssBytes = 61_000_000;
+  own.loopStallMs = 42;
   const m = step(2);
   assert.deepEqual(m.health, {
     ringbufDrops: 3,
@@ -444,6 +445,7 @@ test('health, cost, probes (and why) and ipc come through', (t) => {
   assert.equal(m.cost.bpfNsPerSec, 1_000_000);
   assert.equal(m.cost.cpuPercent, 2.5);
   assert.equal(m.cost.rssBytes, 61_000_000);
+  assert.equal(m.cost.loopStallMs, 42);
   assert.equal(m.probes, 'sock');
   assert.equal(m.probesReason, 'cheapest: sock tracepoints on 6.18');
   assert.deepEqual(m.ipc, { mode: 'auto', tracing: false, since: null });

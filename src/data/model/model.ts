@@ -192,6 +192,9 @@ export interface Model {
     /** msgtop's own process CPU%, of one core. */
     cpuPercent: number;
     rssBytes: number;
+    /** The longest msgtop's event loop was blocked (a sample and its frame,
+     * mostly) since the last Model, in ms: keys wait that long. */
+    loopStallMs: number;
   };
   /** Sums over all processes. */
   send: Stat;

@@ -1,5 +1,5 @@
 // What msgtop itself costs: its BPF programs' CPU time, its own process
-// CPU and memory.
+// CPU and memory, and how long its event loop was blocked.
 import type { Counts, Model, ProbeMode } from '../model/model.js';
 import { delta1 } from '../model/counts.js';
 import type { RawSnapshot } from '../kernel/source.js';
@@ -11,7 +11,33 @@ export interface ProcessClock {
   /** Monotonic ns. */
   hrNs(): bigint;
   rssBytes(): number;
+  /** The longest the event loop waited since the last call, in ms. */
+  loopStallMs(): number;
 }
+
+/** A 10 ms timer that notes the longest gap between its ticks beyond its
+ * period. (perf_hooks' monitorEventLoopDelay drops the first gap after each
+ * reset, which is the very frame that reads it.) */
+class StallMeter {
+  private last = performance.now();
+  private max = 0;
+
+  constructor() {
+    setInterval(() => {
+      const now = performance.now();
+      this.max = Math.max(this.max, now - this.last - 10);
+      this.last = now;
+    }, 10).unref();
+  }
+
+  take(): number {
+    const max = this.max;
+    this.max = 0;
+    return max;
+  }
+}
+
+let stalls: StallMeter | null = null;
 
 const OWN: ProcessClock = {
   cpuUs: () => {
@@ -20,6 +46,7 @@ const OWN: ProcessClock = {
   },
   hrNs: () => process.hrtime.bigint(),
   rssBytes: () => process.memoryUsage.rss(),
+  loopStallMs: () => (stalls ??= new StallMeter()).take(),
 };
 
 export class CostMeter {
@@ -56,6 +83,7 @@ export class CostMeter {
       bpfNsPerSec: this.bpfNsPerSec,
       cpuPercent: wallUs > 0 ? (usedUs / wallUs) * 100 : 0,
       rssBytes: this.clock.rssBytes(),
+      loopStallMs: this.clock.loopStallMs(),
     };
   }
 }
