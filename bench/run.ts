@@ -7,7 +7,8 @@
 //   --out F   also write the report to F
 //   --strict  (full run) exit 1 when a target is missed
 //   --only S  run only these sections, e.g. --only 5 or --only 5,6 (7: the
-//             Prometheus exporter; 8: process churn)
+//             Prometheus exporter; 8: process churn; 9: soak and 10,000
+//             live processes)
 //   --reps N  §1+2 repetitions (default 9; 2 with --quick)
 //   --conditions IDS  §1+2 conditions to run, e.g. msgtop-sock,floor-sock
 //             (a focused comparison with more repetitions in the same time)
@@ -20,6 +21,7 @@ import { exporterCost, type ExporterResult } from './exporter.js';
 import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, summarize, type Summary } from './lib.js';
 import { notStarted, ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
 import { churnCost, type ChurnResult, type Usage } from './churn.js';
+import { manyLive, soak, type LiveResult, type SoakResult } from './soak.js';
 import { conditions } from './tracers.js';
 import {
   frameTime,
@@ -61,6 +63,8 @@ const CFG = quick
       startupReps: 2,
       exporter: { procs: 200, warmup: 3, plan: [{ everySec: 15, seconds: 16 }, { everySec: 1, seconds: 5 }] },
       churn: { children: 10_000, idle: 3, after: 5 },
+      soak: { procs: 200, rateHz: 100, seconds: 20, judgedFrom: 5 },
+      live: { procs: 1000, warmup: 5, seconds: 5 },
     }
   : {
       reps: 9,
@@ -77,6 +81,9 @@ const CFG = quick
       startupReps: 5,
       exporter: { procs: 2000, warmup: 10, plan: [{ everySec: 15, seconds: 60 }, { everySec: 1, seconds: 30 }] },
       churn: { children: 100_000, idle: 10, after: 70 },
+      // The issue's soak: 10 minutes, judged over the last 8.
+      soak: { procs: 2000, rateHz: 100, seconds: 600, judgedFrom: 120 },
+      live: { procs: 10_000, warmup: 20, seconds: 30 },
     };
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -366,6 +373,29 @@ function churnRows(c: ChurnResult | null): void {
   row({ sec: '8', what: 'eviction: exit hook BPF run time per process exit', cond: 'any process exiting on the machine', value: `${f0(c.exitHookNs)} ns`, spread: 'kernel.bpf_stats_enabled on for the churn', n: '1', target: '' });
 }
 
+function soakRows(s: SoakResult | null, l: LiveResult | null): void {
+  if (s) {
+    const cond = `${f0(s.processes)} processes × ${s.rateHz} msgs/s, ${s.seconds} s`;
+    const spread = `from ${s.judgedFrom} s to the end`;
+    for (const [who, u] of [['TUI', s.tui], ['--json', s.json]] as const) {
+      row({ sec: '9', what: `soak: ${who} CPU`, cond, value: pct(u.cpuPercent), spread, n: '1', target: '≤ 10% of a core' }, quick ? undefined : u.cpuPercent <= 10);
+      row(
+        { sec: '9', what: `soak: ${who} RSS flat`, cond, value: `±${(u.rss.stray * 100).toFixed(1)}%`, spread: `${mb(u.rss.min)}–${mb(u.rss.max)}, median ${mb(u.rss.median)}, ${spread}`, n: '1', target: '±10%' },
+        quick ? undefined : u.rss.stray <= 0.1,
+      );
+      row({ sec: '9', what: `soak: ${who} longest event-loop stall`, cond, value: `${f0(u.stallMaxMs)} ms`, spread, n: '1', target: '≤ 100 ms' }, quick ? undefined : u.stallMaxMs <= 100);
+    }
+    row({ sec: '9', what: 'soak: every process\'s sendmsg/recvmsg totals = what it sent', cond, value: s.exact ? 'MATCH' : `MISMATCH ${s.mismatch}`, spread: 'the workers stay alive after their last message', n: '1', target: 'MATCH' }, s.exact);
+  }
+  if (l) {
+    const cond = `${f0(l.processes)} live processes, 1 msg/s each`;
+    const spread = `over ${l.seconds} s`;
+    row({ sec: '9', what: 'TUI CPU', cond, value: pct(l.cpuPercent), spread, n: '1', target: '≤ 15% of a core' }, quick ? undefined : l.cpuPercent <= 15);
+    row({ sec: '9', what: 'TUI RSS peak', cond, value: mb(l.rssPeakBytes), spread, n: '1', target: '≤ 150 MB' }, quick ? undefined : l.rssPeakBytes <= 150 * 1048576);
+    row({ sec: '9', what: 'TUI frame: longest stall (sample + render)', cond, value: `${f0(l.stallMaxMs)} ms`, spread, n: '1', target: '≤ 30 ms' }, quick ? undefined : l.stallMaxMs <= 30);
+  }
+}
+
 async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (only && !only.some((s) => name.startsWith(s))) return null;
   const t0 = Date.now();
@@ -434,6 +464,10 @@ async function main(): Promise<number> {
   const js = await section('6a start → first JSON line', () => jsonStartup(CFG.startupReps));
   const tui = await section('6b start → first TUI frame', () => tuiStartup(CFG.startupReps));
   const churn = await section(`8 ${CFG.churn.children.toLocaleString('en-US')} short-lived processes`, () => churnCost(CFG.churn.children, CFG.churn.idle, CFG.churn.after));
+  const soaked = await section(`9a soak: ${CFG.soak.procs.toLocaleString('en-US')} processes × ${CFG.soak.rateHz} msgs/s for ${CFG.soak.seconds} s`, () =>
+    soak(CFG.soak.procs, CFG.soak.rateHz, CFG.soak.seconds, CFG.soak.judgedFrom),
+  );
+  const live = await section(`9b ${CFG.live.procs.toLocaleString('en-US')} live processes, 1 msg/s each`, () => manyLive(CFG.live.procs, CFG.live.warmup, CFG.live.seconds));
   const exp = await section(`7 Prometheus exporter with ${CFG.exporter.procs} active processes`, () =>
     exporterCost(CFG.exporter.procs, CFG.busy.rateHz, CFG.exporter.warmup, CFG.exporter.plan),
   );
@@ -447,6 +481,7 @@ async function main(): Promise<number> {
   startupRows(js, tui);
   exporterRows(exp);
   churnRows(churn);
+  soakRows(soaked, live);
 
   // A condition left out is a measurement that did not happen.
   problems.push(...notStarted);
@@ -484,6 +519,8 @@ async function main(): Promise<number> {
   for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
   if (js) commands.push(`- §6a: \`${js.command}\``);
   if (tui) commands.push(`- §6b: ${tui.command}`);
+  if (soaked) commands.push(`- §9a: ${soaked.command}; CPU and RSS as in §5, RSS every second; stalls: the \`cost.loop_stall_ms\` of every --json line and the TUI header's \`stall Nms\`, read every second`);
+  if (live) commands.push(`- §9b: ${live.command}; stall read from the header every 0.5 s`);
   if (churn) commands.push(`- §8: ${churn.command}; CPU and RSS of both pids as in §5, sampled every 200 ms; eviction CPU = utime+stime of the addon's msgtop-evict thread`);
   if (exp) commands.push(`- §7: ${exp.command}; scrapes are GET /metrics from the bench (fetch), CPU and RSS of the exporter's pid as in §5`);
 

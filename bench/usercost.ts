@@ -12,6 +12,7 @@ import {
   msggen,
   nodeFlags,
   noteProgs,
+  parseGen,
   rel,
   root,
   rss,
@@ -20,6 +21,7 @@ import {
   startedPids,
   stop,
   summarize,
+  type GenResult,
   type Summary,
 } from './lib.js';
 
@@ -55,6 +57,11 @@ async function endPid(pid: number, signal: NodeJS.Signals, graceMs = 5000): Prom
   const deadline = Date.now() + graceMs;
   while (pidAlive(pid) && Date.now() < deadline) await sleep(50);
   if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/** What the TUI's pane shows now. */
+export function screen(): string {
+  return tmux('capture-pane', '-p', '-t', 'tui');
 }
 
 /** Starts the TUI in a detached tmux session and waits for its first frame. */
@@ -149,11 +156,21 @@ export interface BusyResult extends CpuSample {
 /** 2,000 msggen worker processes each doing one sendmsg+recvmsg pair per second. */
 /** `procs` msggen workers, each sending at `rateHz` for `seconds`, all
  * started together once every one is ready; `stop` ends them. */
-export async function startBusy(procs: number, rateHz: number, seconds: number): Promise<{ command: string; processes: number; stop: () => Promise<void> }> {
+export interface Busy {
+  command: string;
+  processes: number;
+  /** Results of the workers that have finished. */
+  results: () => GenResult[];
+  stop: () => Promise<void>;
+}
+
+/** `procs` workers each sending a message `rateHz` times a second for
+ * `seconds`; with `hold`, they stay alive after their result until stopped. */
+export async function startBusy(procs: number, rateHz: number, seconds: number, hold = false): Promise<Busy> {
   const perParent = Math.min(1000, procs);
   const parents = Math.ceil(procs / perParent);
   const iterations = Math.ceil(seconds * rateHz);
-  const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait'];
+  const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait', ...(hold ? ['--hold'] : [])];
   const gens = Array.from({ length: parents }, () => start(msggen, args));
   const outs = gens.map((g) => collect(g));
   // The --procs parent forwards SIGTERM to its workers.
@@ -169,7 +186,12 @@ export async function startBusy(procs: number, rateHz: number, seconds: number):
     await sleep(100);
   }
   for (const g of gens) g.stdin!.write('\n');
-  return { command: `${parents} × ${rel(msggen)} ${args.join(' ')}`, processes: parents * perParent, stop: stopAll };
+  return {
+    command: `${parents} × ${rel(msggen)} ${args.join(' ')}`,
+    processes: parents * perParent,
+    results: () => outs.flatMap((o) => parseGen(o.lines)),
+    stop: stopAll,
+  };
 }
 
 export async function tuiBusy(procs: number, warmup: number, seconds: number, rateHz: number): Promise<BusyResult> {

@@ -1,0 +1,158 @@
+// Uptime: many busy processes for minutes on end under the TUI and --json at
+// once (totals still exact, memory flat, the event loop never blocked long,
+// CPU within target), and 10,000 live processes through the real data path.
+import { isDeepStrictEqual } from 'node:util';
+import { screen, startBusy, startTui, type Tui } from './usercost.js';
+import { alive, cliJs, collect, cpuSeconds, nodeFlags, rss, sleep, start, stop, type GenCounts } from './lib.js';
+
+/** RSS samples over the judged window, and how far they stray from their median. */
+export interface Flatness {
+  min: number;
+  median: number;
+  max: number;
+  /** Largest |sample − median| ÷ median. */
+  stray: number;
+}
+
+export interface Usage {
+  cpuPercent: number;
+  rss: Flatness;
+  /** Longest event-loop stall msgtop reported over the window, ms. */
+  stallMaxMs: number;
+}
+
+export interface SoakResult {
+  processes: number;
+  rateHz: number;
+  seconds: number;
+  /** The window judged: from this many seconds in to the end. */
+  judgedFrom: number;
+  json: Usage;
+  tui: Usage;
+  exact: boolean;
+  mismatch: string;
+  command: string;
+}
+
+function flatness(xs: number[]): Flatness {
+  const s = [...xs].sort((a, b) => a - b);
+  const median = s[Math.floor(s.length / 2)] ?? NaN;
+  return { min: s[0] ?? NaN, median, max: s.at(-1) ?? NaN, stray: Math.max(...s.map((x) => Math.abs(x - median) / median)) };
+}
+
+/** The stall the TUI's header shows now (`stall 12ms`), or NaN. */
+function tuiStall(): number {
+  return Number(/stall (\d+)ms/.exec(screen())?.[1] ?? NaN);
+}
+
+/** What msgtop --json's last line says each of `pids` sent and received through sendmsg/recvmsg. */
+function countedBy(line: string, pids: Set<number>): Map<number, Record<string, GenCounts>> {
+  const o = JSON.parse(line) as { processes: { pid: number; syscalls: Record<string, GenCounts> }[] };
+  return new Map(o.processes.filter((p) => pids.has(p.pid)).map((p) => [p.pid, p.syscalls]));
+}
+
+/** `procs` processes sending `rateHz` messages a second each for `seconds`;
+ * judged from `judgedFrom` seconds in. */
+export async function soak(procs: number, rateHz: number, seconds: number, judgedFrom: number): Promise<SoakResult> {
+  const json = start(process.execPath, [...nodeFlags, cliJs, '--json', '--interval', '1']);
+  const out = collect(json);
+  let tui: Tui | null = null;
+  let busy: Awaited<ReturnType<typeof startBusy>> | null = null;
+  try {
+    while (out.lines.length < 1) {
+      if (!alive(json)) throw new Error(`msgtop --json exited: ${out.stderr()}`);
+      await sleep(100);
+    }
+    tui = await startTui();
+    busy = await startBusy(procs, rateHz, seconds, true);
+    const t0 = performance.now();
+    const elapsed = () => (performance.now() - t0) / 1000;
+    const rssOf = { json: [] as number[], tui: [] as number[] };
+    let tuiStallMax = 0;
+    let cpu0: { json: number; tui: number } | null = null;
+    let linesAt = 0;
+    while (busy.results().length < busy.processes) {
+      if (elapsed() > seconds * 1.5 + 60) throw new Error(`only ${busy.results().length} of ${busy.processes} workers finished`);
+      if (!alive(json)) throw new Error(`msgtop --json exited: ${out.stderr()}`);
+      await sleep(1000);
+      if (elapsed() < judgedFrom || elapsed() > seconds) continue;
+      if (!cpu0) {
+        cpu0 = { json: cpuSeconds(json.pid!), tui: cpuSeconds(tui.pid) };
+        linesAt = out.lines.length;
+      }
+      rssOf.json.push(rss(json.pid!).rss);
+      rssOf.tui.push(rss(tui.pid).rss);
+      tuiStallMax = Math.max(tuiStallMax, tuiStall() || 0);
+    }
+    const window = Math.min(seconds, elapsed()) - judgedFrom;
+    const cpu1 = { json: cpuSeconds(json.pid!), tui: cpuSeconds(tui.pid) };
+    const jsonStalls = out.lines.slice(linesAt).map((l) => (JSON.parse(l) as { cost: { loop_stall_ms: number } }).cost.loop_stall_ms);
+
+    // Every worker is done and held alive: two more intervals see all it did.
+    const n = out.lines.length;
+    while (out.lines.length < n + 2) await sleep(100);
+    const results = busy.results();
+    const got = countedBy(out.lines.at(-1)!, new Set(results.map((r) => r.pid)));
+    const wrong = results.filter((r) => {
+      const c = got.get(r.pid);
+      return !c || !isDeepStrictEqual({ sendmsg: c['sendmsg'], recvmsg: c['recvmsg'] }, { sendmsg: r.ops['sendmsg'], recvmsg: r.ops['recvmsg'] });
+    });
+    const usage = (k: 'json' | 'tui', stallMaxMs: number): Usage => ({
+      cpuPercent: cpu0 ? ((cpu1[k] - cpu0[k]) / window) * 100 : NaN,
+      rss: flatness(rssOf[k]),
+      stallMaxMs,
+    });
+    return {
+      processes: busy.processes,
+      rateHz,
+      seconds,
+      judgedFrom,
+      json: usage('json', Math.max(...jsonStalls)),
+      tui: usage('tui', tuiStallMax),
+      exact: wrong.length === 0,
+      mismatch: wrong
+        .slice(0, 3)
+        .map((r) => `pid ${r.pid}: sent ${JSON.stringify(r.ops['sendmsg'])}, counted ${JSON.stringify(got.get(r.pid)?.['sendmsg'] ?? null)}`)
+        .join('; '),
+      command: `${busy.command}, under \`msgtop --json --interval 1\` and the TUI at once`,
+    };
+  } finally {
+    if (busy) await busy.stop();
+    if (tui) await tui.stop();
+    await stop(json);
+  }
+}
+
+export interface LiveResult {
+  processes: number;
+  seconds: number;
+  cpuPercent: number;
+  rssPeakBytes: number;
+  /** Longest stall the header showed: a sample plus its frame. */
+  stallMaxMs: number;
+  command: string;
+}
+
+/** The TUI with `procs` live processes sending one message a second each. */
+export async function manyLive(procs: number, warmup: number, seconds: number): Promise<LiveResult> {
+  const busy = await startBusy(procs, 1, warmup + seconds + 60);
+  let tui: Tui | null = null;
+  try {
+    tui = await startTui();
+    await sleep(warmup * 1000);
+    const c0 = cpuSeconds(tui.pid);
+    const t0 = performance.now();
+    let stallMaxMs = 0;
+    let peak = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      await sleep(500);
+      stallMaxMs = Math.max(stallMaxMs, tuiStall() || 0);
+      peak = Math.max(peak, rss(tui.pid).rss);
+    }
+    const cpuPercent = ((cpuSeconds(tui.pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
+    return { processes: busy.processes, seconds, cpuPercent, rssPeakBytes: peak, stallMaxMs, command: `${busy.command}; the TUI in tmux 120×40` };
+  } finally {
+    if (tui) await tui.stop();
+    await busy.stop();
+  }
+}
