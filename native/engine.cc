@@ -5,6 +5,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -520,6 +521,11 @@ private:
 
 Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
+	// A fixed threshold: glibc otherwise raises it to the size of each large
+	// block freed, so the map reads of a burst of exits (megabytes, once a
+	// second) would stay in the heap for good instead of going back to the
+	// system when freed.
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	exports.Set("Engine", Engine::Define(env));
 	exports.Set("trampolineSupport", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
 			    return Napi::String::New(info.Env(), trampoline_support());

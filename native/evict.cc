@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/epoll.h>
 
 #include <cerrno>
 #include <chrono>
@@ -77,16 +78,18 @@ void Evictor::Stop()
 void Evictor::Run(int period_ms)
 {
 	auto next = std::chrono::steady_clock::now();
+	epoll_event ev;
 	while (!stop_) {
 		// Sleeps until the period ends or the kernel wakes it (past
-		// exit_wake_bytes); poll consumes only after a wake-up, so consume too.
-		ring_buffer__poll(ring_, period_ms);
+		// exit_wake_bytes); the notices are consumed under the lock, as
+		// ReadAll consumes them too.
+		epoll_wait(ring_buffer__epoll_fd(ring_), &ev, 1, period_ms);
+		std::lock_guard<std::mutex> g(mu_);
 		ring_buffer__consume(ring_);
 		auto now = std::chrono::steady_clock::now();
 		if (pending_.empty() || (now < next && pending_.size() * (sizeof(mt_exit) + 8) < skel_->bss->exit_wake_bytes))
 			continue;
 		next = now + std::chrono::milliseconds(period_ms);
-		std::lock_guard<std::mutex> g(mu_);
 		EvictBatch();
 	}
 }
@@ -160,6 +163,14 @@ int Evictor::ReadAll(std::vector<uint8_t> (&maps)[MAP_COUNT], std::vector<uint8_
 {
 	std::lock_guard<std::mutex> g(mu_);
 
+	// Every exit reported before this read goes out with it, so no process
+	// that has exited is handed out as a live one (on a host starting
+	// thousands a second, nearly every process then arrives with its exit).
+	if (ring_) {
+		ring_buffer__consume(ring_);
+		if (!pending_.empty())
+			EvictBatch();
+	}
 	fold_accumulators(skel_);
 	for (int m = 0; m < MAP_COUNT; m++) {
 		const Layout &l = LAYOUTS[m];
@@ -170,7 +181,7 @@ int Evictor::ReadAll(std::vector<uint8_t> (&maps)[MAP_COUNT], std::vector<uint8_
 	}
 	for (int m = 0; m < MAP_COUNT; m++) {
 		maps[m].insert(maps[m].end(), evicted_[m].begin(), evicted_[m].end());
-		evicted_[m].clear();
+		std::vector<uint8_t>().swap(evicted_[m]); // its room too: a burst is rare
 	}
 	exits.swap(exits_);
 	exits_.clear();

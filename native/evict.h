@@ -35,7 +35,8 @@ public:
 	void Stop();
 
 	// One consistent read of the three maps, under the lock evictions take:
-	// folds the accumulators, then every entry of each map plus the final
+	// evicts every process whose exit is reported by then, folds the
+	// accumulators, then every entry of each map plus the final
 	// records of entries evicted since the last read, and the struct
 	// mt_exit records of those processes. A process is in the maps or in
 	// the evicted records, never in both and never half in each. Returns
@@ -57,8 +58,8 @@ private:
 	ring_buffer *ring_ = nullptr;
 	std::thread thread_;
 	std::atomic<bool> stop_{false};
-	std::vector<mt_exit> pending_; // notices consumed, not yet evicted (thread only)
-	std::mutex mu_; // maps reads, evictions and the buffers below
+	std::mutex mu_; // the ring, maps reads, evictions and the buffers below
+	std::vector<mt_exit> pending_; // notices consumed, not yet evicted
 	std::vector<uint8_t> evicted_[MAP_COUNT];
 	std::vector<uint8_t> exits_;
 	uint32_t used_[MAP_COUNT] = {};
