@@ -114,7 +114,7 @@ echo "test:kernels: guest initramfs from $tarball, $(du -m "$work/initrd.gz" | c
 # ratios do not depend on the host's load. MSGTOP_KERNEL_BOOTS=tax (or
 # tests) boots only one of them.
 BOOTS=${MSGTOP_KERNEL_BOOTS:-tests,tax}
-ICOUNT=${MSGTOP_TAX_ICOUNT:-shift=0,sleep=off}
+ICOUNT=shift=0,sleep=off
 
 # boot LABEL RUN PKG MODES QEMU-ARGS…: one guest; appends its line to summary.
 boot() {
