@@ -127,7 +127,7 @@ it('colour on screen by default; NO_COLOR=1 in the environment removes all of it
     'env -u CI NO_COLOR=1 "$E2E_NODE" "$E2E_CLI" --interval 0.5 --ipc off');
   try {
     const capture = () => tmux('capture-pane', '-e', '-p', '-t', plainSession);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 15_000 * timeScale;
     let s = capture();
     // Wait for a full frame with sparklines (drawn in colour when allowed).
     // (auto probes: the kernel guests have no sock tracepoints on 6.1)
@@ -141,7 +141,7 @@ it('colour on screen by default; NO_COLOR=1 in the environment removes all of it
   } finally {
     // It may be gone already (a failed start): then nothing is left to quit.
     spawnSync('tmux', ['-L', SESSION, 'send-keys', '-t', plainSession, 'q']);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 10_000 * timeScale;
     while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', plainSession]).status === 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }

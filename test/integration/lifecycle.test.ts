@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, type Counts } from './harness.js';
+import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, timeScale, type Counts } from './harness.js';
 
 function run(args: string[], prefix: string[] = []): { status: number | null; stderr: string; stdout: string } {
   const argv = [...prefix, process.execPath, cli, ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 * timeScale });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 

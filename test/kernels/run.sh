@@ -2,8 +2,10 @@
 # `npm run test:kernels [LABEL…]`: boots Debian 12's kernels under qemu (TCG:
 # nested KVM did not get past the BIOS here) with a guest built from the
 # release tarball, and fails unless every guest boots, passes the tests that
-# apply to its kernel and powers off in time. Fresh Debian 12, root: installs
-# what it needs. Kernels are cached in $MSGTOP_KERNEL_CACHE.
+# apply to its kernel and powers off in time, and unless the tax figures
+# (test/kernels/tax.ts) show the modes without syscall tracepoints leaving
+# unrelated syscalls alone. Fresh Debian 12, root: installs what it needs.
+# Kernels are cached in $MSGTOP_KERNEL_CACHE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,9 +21,6 @@ KERNELS=(
 	"6.12 linux-image-6.12-cloud-amd64 sock,fexit,syscalls default"
 	"6.12-rt linux-image-6.12-rt-amd64 sock,fexit,syscalls named"
 )
-# MSGTOP_KERNEL_FIGURES=all: also the ratios of every mode and of empty
-# programs on each mode's hooks (several minutes more per kernel).
-FIGURES=${MSGTOP_KERNEL_FIGURES:-auto}
 
 need=(qemu-system-x86 busybox-static cpio util-linux coreutils tmux)
 missing=()
@@ -109,24 +108,26 @@ t0=$(date +%s)
 build_initramfs "$work"
 echo "test:kernels: guest initramfs from $tarball, $(du -m "$work/initrd.gz" | cut -f1) MB, built in $(($(date +%s) - t0)) s"
 
-only=("$@")
-failed=0
-summary=()
-for entry in "${KERNELS[@]}"; do
-	read -r label meta modes when <<<"$entry"
-	if ((${#only[@]})); then
-		[[ " ${only[*]} " == *" $label "* ]] || continue
-	elif [[ $when != default ]]; then
-		continue
-	fi
-	pkg=$(kernel_image "$meta")
+# Each kernel boots twice: the tests (2 CPUs), then the tax: one CPU under
+# qemu's -icount, where the guest's clock advances by one nanosecond per
+# guest instruction, so CPU time in the guest counts instructions and the
+# ratios do not depend on the host's load. MSGTOP_KERNEL_BOOTS=tax (or
+# tests) boots only one of them.
+BOOTS=${MSGTOP_KERNEL_BOOTS:-tests,tax}
+ICOUNT=shift=0,sleep=off
+
+# boot LABEL RUN PKG MODES QEMU-ARGS…: one guest; appends its line to summary.
+boot() {
+	local label=$1 run=$2 pkg=$3 modes=$4 log start status wall result booted tests figures line
+	shift 4
 	log="$OUT/logs/$label.log"
-	echo "test:kernels: $label: booting $pkg (expects probe modes $modes)"
+	[[ $run == tests ]] || log="$OUT/logs/$label.$run.log"
+	echo "test:kernels: $label $run: booting $pkg (expects probe modes $modes)"
 	start=$(date +%s.%N)
 	status=0
-	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -m 3072 -smp 2 -cpu max \
+	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -m 3072 -cpu max "$@" \
 		-kernel "$CACHE/$pkg.vmlinuz" -initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 msgtop.probes=$modes msgtop.figures=$FIGURES" \
+		-append "console=ttyS0 quiet panic=-1 msgtop.probes=$modes msgtop.run=$run" \
 		-display none -monitor none -serial "file:$log" -no-reboot </dev/null || status=$?
 	wall=$(echo "$(date +%s.%N) - $start" | bc)
 	tr -d '\r' < "$log" > "$log.txt" && mv "$log.txt" "$log"
@@ -138,23 +139,38 @@ for entry in "${KERNELS[@]}"; do
 	grep -E '^(ℹ|#) (tests|pass|fail|duration_ms) ' "$log" | sed "s/^/  $label /" || true
 	if [[ "$result" != PASS || $status -ne 0 ]]; then
 		failed=1
-		echo "test:kernels: $label: FAIL (qemu exit $status, guest result '${result:-none}'; log $log):"
+		echo "test:kernels: $label $run: FAIL (qemu exit $status, guest result '${result:-none}'; log $log):"
 		grep -E '^MSGTOP-GUEST FAIL|^✖|^not ok|^ *(Error|AssertionError)' "$log" | tail -n 40 | sed 's/^/  /'
 	fi
-	line=$(printf '%-8s %-40s %-4s boot %5ss  install+tests+figures %6ss  wall %6.1fs' \
-		"$label" "$pkg" "${result:-FAIL}" "${booted:-?}" "$tests" "$wall")
+	line=$(printf '%-8s %-5s %-40s %-4s boot %5ss  install+%-5s %6ss  wall %6.1fs' \
+		"$label" "$run" "$pkg" "${result:-FAIL}" "${booted:-?}" "$run" "$tests" "$wall")
 	if [[ -n "$figures" ]]; then
 		line+=$(node -e '
 const f = JSON.parse(process.argv[1]);
-const r = (x) => `getppid ${x.getppid.ratio}x (${x.getppid.ratios.join(" ")}), sendmsg ${x.sendmsg.ratio}x (${x.sendmsg.ratios.join(" ")})`;
-process.stdout.write(`  auto=${f.mode}: ${r(f)} vs no tracer (per cycle in brackets, ${f.cycles} cycles)`);
-for (const [k, v] of Object.entries(f.all ?? {})) process.stdout.write(`\n      ${k.padEnd(16)} ${r(v)}`);
+const r = (x) => `${x.ratio.toFixed(3)}x (${Math.min(...x.ratios).toFixed(3)}-${Math.max(...x.ratios).toFixed(3)}, ${Math.round(x.off_ns)}->${Math.round(x.on_ns)} ns)`;
+process.stdout.write(` (ratio of medians; range of ${2 * f.cycles} runs, ns per op off->on)`);
+for (const [k, v] of Object.entries(f.figures)) process.stdout.write(`\n      ${k.padEnd(22)} getppid ${r(v.getppid)}  sendmsg ${r(v.sendmsg)}`);
 ' "$figures")
 	fi
 	echo "test:kernels: $line"
 	summary+=("$line")
+}
+
+only=("$@")
+failed=0
+summary=()
+for entry in "${KERNELS[@]}"; do
+	read -r label meta modes when <<<"$entry"
+	if ((${#only[@]})); then
+		[[ " ${only[*]} " == *" $label "* ]] || continue
+	elif [[ $when != default ]]; then
+		continue
+	fi
+	pkg=$(kernel_image "$meta")
+	[[ ,$BOOTS, != *,tests,* ]] || boot "$label" tests "$pkg" "$modes" -smp 2
+	[[ ,$BOOTS, != *,tax,* ]] || boot "$label" tax "$pkg" "$modes" -smp 1 -icount "$ICOUNT"
 done
-echo "test:kernels: summary (ratios: CPU time per op with msgtop attached ÷ without, in the same guest)"
+echo "test:kernels: summary (tax: guest CPU time per op with the tracer attached ÷ without, one CPU under -icount $ICOUNT)"
 printf '  %s\n' "${summary[@]}"
 echo "test:kernels: total $(($(date +%s) - t0)) s"
 exit $failed
