@@ -51,7 +51,10 @@ export function jsonLine(model: Model): string {
     interval_ms: model.intervalMs,
     probes: model.probes,
     probes_reason: model.probesReason,
-    ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing },
+    ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing, error: model.ipc.error ?? null },
+    privileges: model.privileges
+      ? { user: model.privileges.user, uid: model.privileges.uid, gid: model.privileges.gid, dropped: model.privileges.dropped, caps: model.privileges.caps }
+      : null,
     drops: {
       ringbuf: model.health.ringbufDrops,
       counter_map_full: model.health.counterMapFull,
