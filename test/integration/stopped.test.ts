@@ -7,32 +7,14 @@
 // them gone (drops.exit_lost counts them).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { Msgtop, msggen, timeScale } from './harness.js';
-import { totalsByComm, type Counts } from './totals.js';
+import { Msgtop, timeScale } from './harness.js';
+import { churn } from './churn-run.js';
+import { totalsByComm } from './totals.js';
 
 const CHILDREN = 12_000;
 /** Notices the exits ring buffer holds: 256 KiB of 16-byte records with an 8-byte header each. */
 const RING_NOTICES = Math.floor((256 << 10) / 24);
 const NAMES = ['stopped-a', 'stopped-b', 'stopped-c'];
-
-interface ChurnResult {
-  churn: { children: number; failed: number };
-  comms: Record<string, { children: number; ops: Record<string, Counts> }>;
-}
-
-function churn(): Promise<ChurnResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(msggen, ['--churn', String(CHILDREN), '--churn-names', NAMES.join(','), '--sendmsg', '3', '--size', '16'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ChurnResult) : reject(new Error(`msggen --churn failed (${code}): ${err}`))));
-  });
-}
 
 describe('a long stop', () => {
   it(`counts every message of ${CHILDREN} processes that came and went while msgtop was stopped`, async () => {
@@ -40,7 +22,7 @@ describe('a long stop', () => {
     try {
       await m.next();
       m.child.kill('SIGSTOP');
-      const r = await churn();
+      const r = await churn(CHILDREN, NAMES, ['--sendmsg', '3', '--size', '16']);
       assert.equal(r.churn.children, CHILDREN);
       m.child.kill('SIGCONT');
       const continuedAt = Date.now();
