@@ -23,7 +23,7 @@ type Model = import('../src/data/model/model.js').Model;
 const n = Number(process.argv[2] ?? 10_000);
 const frames = Number(process.argv[3] ?? 20);
 const warmup = Number(process.argv[4] ?? 0);
-const controls = { watch() {}, setIntervalMs() {}, setGlobalEvents() {}, quit() {} };
+const controls = { watch() {}, setIntervalMs() {}, setGlobalEvents() {}, suspend() {}, quit() {} };
 
 // Models differ every frame (rates shift, so the ranking changes), built
 // before timing starts: the frame is what is timed, not the fixture.

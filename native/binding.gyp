@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "msgtop",
-      "sources": ["engine.cc", "evict.cc", "ring.cc", "maps.cc", "trampolines.cc"],
+      "sources": ["engine.cc", "evict.cc", "ring.cc", "maps.cc", "privileges.cc", "trampolines.cc"],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",
         "../bpf",

@@ -8,8 +8,10 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
+#include <linux/perf_event.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +23,7 @@
 #include "msgtop.skel.h"
 #include "evict.h"
 #include "maps.h"
+#include "privileges.h"
 #include "ring.h"
 #include "trampolines.h"
 
@@ -30,7 +33,7 @@ std::string why(const char *what, int err)
 {
 	std::string msg = std::string(what) + ": " + strerror(err);
 	if (err == EPERM || err == EACCES)
-		msg += " (msgtop needs root or CAP_BPF+CAP_PERFMON)";
+		msg += " (msgtop needs root, or the capabilities README \"Privileges\" lists)";
 	return msg;
 }
 
@@ -40,6 +43,47 @@ void ensure_tracefs()
 	if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
 		return;
 	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr);
+}
+
+// The tracefs id of a "tracepoint/CATEGORY/NAME" program's tracepoint, or -1.
+int tracepoint_id(bpf_program *prog)
+{
+	std::string sec = bpf_program__section_name(prog);
+	const std::string prefix = "tracepoint/";
+	if (sec.compare(0, prefix.size(), prefix) != 0)
+		return -1;
+	for (const char *base : {"/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"}) {
+		FILE *f = fopen((base + sec.substr(prefix.size()) + "/id").c_str(), "re");
+		int id = -1;
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &id) != 1)
+			id = -1;
+		fclose(f);
+		if (id >= 0)
+			return id;
+	}
+	return -1;
+}
+
+// What libbpf's attach does for a tracepoint, given its id: one perf event
+// (all CPUs run the program), owned by the link.
+bpf_link *attach_tracepoint_id(bpf_program *prog, int id)
+{
+	perf_event_attr attr = {};
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.size = sizeof(attr);
+	attr.config = id;
+	int pfd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return nullptr;
+	bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		int err = errno;
+		close(pfd);
+		errno = err;
+	}
+	return link;
 }
 
 using Progs = std::vector<bpf_program *>;
@@ -109,6 +153,7 @@ public:
 					   InstanceMethod("readStats", &Engine::ReadStats),
 					   InstanceMethod("progStats", &Engine::ProgStats),
 					   InstanceMethod("setStats", &Engine::SetStats),
+					   InstanceMethod("dropPrivileges", &Engine::DropPrivileges),
 					   InstanceMethod("startEvents", &Engine::StartEvents),
 					   InstanceMethod("stopEvents", &Engine::StopEvents),
 					   InstanceMethod("close", &Engine::Close),
@@ -231,6 +276,19 @@ private:
 		if (exit_links_.empty() &&
 		    !AttachAll(env, {skel_->progs.proc_exit}, exit_links_, "cannot attach to the sched:sched_process_exit tracepoint"))
 			return env.Undefined();
+		// msgsnd/msgrcv tracepoints attach later (--ipc auto), perhaps after
+		// privileges are dropped: find their ids in the root-only tracefs now.
+		if (ipc_ && !ipc_fexit_ && ipc_tp_ids_.empty()) {
+			ensure_tracefs();
+			std::vector<int> ids;
+			for (auto *p : ipc_progs(skel_, false))
+				ids.push_back(tracepoint_id(p));
+			bool all = true;
+			for (int id : ids)
+				all &= id >= 0;
+			if (all)
+				ipc_tp_ids_ = ids;
+		}
 		destroy_links(mode_links_);
 		if (mode_ == Mode::Sock) {
 			AttachAll(env, sock_progs(skel_), mode_links_,
@@ -259,6 +317,19 @@ private:
 			Napi::Error::New(env, "msgsnd/msgrcv tracing was not loaded").ThrowAsJavaScriptException();
 		} else if (ipc_links_.empty() && ipc_fexit_) {
 			AttachAll(env, ipc_progs(skel_, true), ipc_links_, "cannot attach fexit programs to msgsnd/msgrcv");
+		} else if (ipc_links_.empty() && !ipc_tp_ids_.empty()) {
+			Progs progs = ipc_progs(skel_, false);
+			for (size_t i = 0; i < progs.size(); i++) {
+				bpf_link *l = attach_tracepoint_id(progs[i], ipc_tp_ids_[i]);
+				if (!l) {
+					int e = errno;
+					destroy_links(ipc_links_);
+					Napi::Error::New(env, why("cannot attach to the msgsnd/msgrcv syscall tracepoints", e))
+						.ThrowAsJavaScriptException();
+					break;
+				}
+				ipc_links_.push_back(l);
+			}
 		} else if (ipc_links_.empty()) {
 			ensure_tracefs();
 			AttachAll(env, ipc_progs(skel_, false), ipc_links_, "cannot attach to the msgsnd/msgrcv syscall tracepoints");
@@ -458,6 +529,8 @@ private:
 	// setStats(on): kernel run-time accounting of BPF programs. It adds two
 	// clock reads to every BPF program run on the machine, not only ours, so
 	// msgtop turns it on only while it measures.
+	// Returns whether the accounting is on (turning it on needs
+	// CAP_SYS_ADMIN).
 	Napi::Value SetStats(const Napi::CallbackInfo &info)
 	{
 		if (info[0].ToBoolean() && stats_fd_ < 0) {
@@ -466,7 +539,32 @@ private:
 			close(stats_fd_);
 			stats_fd_ = -1;
 		}
-		return info.Env().Undefined();
+		return Napi::Boolean::New(info.Env(), stats_fd_ >= 0);
+	}
+
+	// dropPrivileges(uid, gid, capMask: bigint): see privileges.h. The
+	// eviction thread is restarted afterwards so it runs with the new
+	// credentials (it reads and deletes map entries: kernels that check
+	// CAP_BPF on every bpf() call would refuse a thread left without it).
+	// Throws why not; the process must then exit.
+	Napi::Value DropPrivileges(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		bool lossless;
+		uid_t uid = info[0].As<Napi::Number>().Uint32Value();
+		gid_t gid = info[1].As<Napi::Number>().Uint32Value();
+		uint64_t keep = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
+
+		if (stats_fd_ >= 0) {
+			close(stats_fd_);
+			stats_fd_ = -1;
+		}
+		std::string err = drop_privileges(uid, gid, keep);
+		if (evictor_)
+			evictor_->Restart();
+		if (!err.empty())
+			Napi::Error::New(env, err).ThrowAsJavaScriptException();
+		return env.Undefined();
 	}
 
 	Napi::Value StartEvents(const Napi::CallbackInfo &info)
@@ -510,6 +608,7 @@ private:
 
 	msgtop_bpf *skel_ = nullptr;
 	std::vector<bpf_link *> mode_links_, ipc_links_, exit_links_;
+	std::vector<int> ipc_tp_ids_; // tracefs ids of ipc_progs(skel_, false)
 	Evictor *evictor_ = nullptr;
 	EventPump *pump_ = nullptr;
 	int stats_fd_ = -1;

@@ -61,9 +61,20 @@ std::string Evictor::Start(int period_ms, uint64_t wake_bytes)
 	if (!ring_)
 		return std::string("cannot open the exits ring buffer: ") + strerror(errno);
 	skel_->bss->exit_wake_bytes = wake_bytes;
+	period_ms_ = period_ms;
 	thread_ = std::thread([this, period_ms] { Run(period_ms); });
 	pthread_setname_np(thread_.native_handle(), "msgtop-evict"); // for top -H and the bench
 	return "";
+}
+
+void Evictor::Restart()
+{
+	stop_ = true;
+	if (thread_.joinable())
+		thread_.join();
+	stop_ = false;
+	thread_ = std::thread([this] { Run(period_ms_); });
+	pthread_setname_np(thread_.native_handle(), "msgtop-evict");
 }
 
 void Evictor::Stop()

@@ -33,6 +33,10 @@ public:
 	// notices; returns "" or why not.
 	std::string Start(int period_ms, uint64_t wake_bytes);
 	void Stop();
+	// Ends the thread and starts a new one, keeping the ring and the
+	// notices read so far: the new thread has the credentials the process
+	// has now (a thread keeps those it was created with).
+	void Restart();
 
 	// One consistent read of the three maps, under the lock evictions take:
 	// evicts every process whose exit is reported by then, folds the
@@ -57,6 +61,7 @@ private:
 	msgtop_bpf *skel_;
 	ring_buffer *ring_ = nullptr;
 	std::thread thread_;
+	int period_ms_ = 0;
 	std::atomic<bool> stop_{false};
 	std::mutex mu_; // the ring, maps reads, evictions and the buffers below
 	std::vector<mt_exit> pending_; // notices consumed, not yet evicted

@@ -51,7 +51,10 @@ export function jsonLine(model: Model): string {
     interval_ms: model.intervalMs,
     probes: model.probes,
     probes_reason: model.probesReason,
-    ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing },
+    ipc: { mode: model.ipc.mode, tracing: model.ipc.tracing, error: model.ipc.error ?? null },
+    privileges: model.privileges
+      ? { user: model.privileges.user, uid: model.privileges.uid, gid: model.privileges.gid, dropped: model.privileges.dropped, caps: model.privileges.caps }
+      : null,
     drops: {
       ringbuf: model.health.ringbufDrops,
       counter_map_full: model.health.counterMapFull,
@@ -65,7 +68,8 @@ export function jsonLine(model: Model): string {
     maps: model.maps,
     events: { submitted: model.health.ringbufEvents, delivered: model.health.ringbufDelivered },
     cost: {
-      bpf_ns_per_sec: Math.round(model.cost.bpfNsPerSec),
+      // null: no rights to turn on the kernel's run-time statistics.
+      bpf_ns_per_sec: model.cost.bpfNsPerSec === null ? null : Math.round(model.cost.bpfNsPerSec),
       cpu_percent: Math.round(model.cost.cpuPercent * 100) / 100,
       rss_bytes: model.cost.rssBytes,
       loop_stall_ms: Math.round(model.cost.loopStallMs),

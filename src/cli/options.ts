@@ -12,7 +12,8 @@ const help = `
   Shows, live, which processes send and receive the most messages through
   sendmsg, recvmsg, sendmmsg, recvmmsg and msgsnd (plus msgrcv, sendto,
   recvfrom and socket read/write), counted exactly in the kernel with eBPF.
-  Needs root (or CAP_BPF and CAP_PERFMON).
+  Needs root, or the capabilities README "Privileges" lists. Started
+  through sudo, it drops to the user who ran sudo once attached.
 
   Output
     (none)              the live table (needs a terminal)
@@ -47,6 +48,9 @@ const help = `
                         oldest fold first (default 200)
     --max-procs N       processes counted at once: sizes the kernel maps (default
                         16384; exited processes leave them within 0.1 s)
+    --keep-root         started through sudo: stay root instead of becoming
+                        the user who ran sudo once attached (that user keeps
+                        only CAP_BPF, and CAP_PERFMON for --ipc auto)
     --top K             --prometheus: per-process series (pid label) for the
                         K most active processes (default 10; 0 for none)
     --max-series N      --prometheus: cap on traffic series; the rest are
@@ -75,6 +79,7 @@ export interface Options {
   lingerMs: number;
   maxExited: number;
   maxProcs: number;
+  keepRoot: boolean;
   prometheus: ListenAddress | null;
   top: number;
   maxSeries: number;
@@ -114,6 +119,7 @@ export function parseOptions(argv: string[]): Options {
       linger: { type: 'number' },
       maxExited: { type: 'number' },
       maxProcs: { type: 'number' },
+      keepRoot: { type: 'boolean', default: false },
       prometheus: { type: 'string' },
       top: { type: 'number' },
       maxSeries: { type: 'number' },
@@ -145,6 +151,7 @@ export function parseOptions(argv: string[]): Options {
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,
     maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 200),
     maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
+    keepRoot: f.keepRoot,
     prometheus,
     top: Math.floor(number('top', f.top, 0, 1000) ?? 10),
     // The other group alone may need 56 series.

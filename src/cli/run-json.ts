@@ -6,6 +6,9 @@ import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import type { Options } from './options.js';
 
+/** A supervisor's ways of saying stop: a clean end, status 0. */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
 export function runJson(source: Source, opts: Options): Promise<number> {
   const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
   let printed = 0;
@@ -13,7 +16,7 @@ export function runJson(source: Source, opts: Options): Promise<number> {
     let timer: NodeJS.Timeout | null = null;
     const finish = (): void => {
       if (timer) clearTimeout(timer);
-      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, finish);
+      for (const sig of SIGNALS) process.off(sig, finish);
       source.close();
       resolve(0);
     };
@@ -25,7 +28,7 @@ export function runJson(source: Source, opts: Options): Promise<number> {
       printed++;
       timer = setTimeout(tick, opts.intervalMs);
     };
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, finish);
+    for (const sig of SIGNALS) process.on(sig, finish);
     sampler.sample(); // baseline at attach; the first line comes one interval later
     timer = setTimeout(tick, opts.intervalMs);
   });

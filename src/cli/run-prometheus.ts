@@ -17,6 +17,9 @@ import type { Options } from './options.js';
 
 type ExporterOptions = Options & { prometheus: ListenAddress };
 
+/** A supervisor's ways of saying stop: a clean end, status 0. */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
 /** Serves /metrics for the newest Model `latest` gives; resolves once
  * listening, with a function that stops it. `announce` says where on stderr
  * (not under the TUI, which owns the terminal). */
@@ -61,18 +64,21 @@ export async function serveMetrics(opts: ExporterOptions, latest: () => Model | 
   };
 }
 
-/** Headless: samples every interval and serves the newest Model. */
-export async function runPrometheus(source: Source, opts: ExporterOptions): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
-  let latest: Model | null = sampler.sample();
+/** Headless: samples every interval and serves the newest Model.
+ * `listening` runs once the port is bound (privileges are dropped then). */
+export async function runPrometheus(source: Source, opts: ExporterOptions, listening: () => void = () => {}): Promise<number> {
+  let latest: Model | null = null;
   const stopServing = await serveMetrics(opts, () => latest, true);
+  listening();
+  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
+  latest = sampler.sample();
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
     let samples = 0;
     const finish = (): void => {
       if (timer) clearTimeout(timer);
-      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, finish);
+      for (const sig of SIGNALS) process.off(sig, finish);
       stopServing();
       source.close();
       resolve(0);
@@ -82,7 +88,7 @@ export async function runPrometheus(source: Source, opts: ExporterOptions): Prom
       if (opts.iterations !== null && ++samples >= opts.iterations) return finish();
       timer = setTimeout(tick, opts.intervalMs);
     };
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, finish);
+    for (const sig of SIGNALS) process.on(sig, finish);
     timer = setTimeout(tick, opts.intervalMs);
   });
 }

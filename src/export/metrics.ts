@@ -96,8 +96,8 @@ export function createRegistry(opts: MetricsOptions): Registry {
     m.maps ? (['counters', 'procs', 'errnos'] as const).map((map) => ({ labels: { map }, value: m.maps![map][k] })) : [];
   gauge('msgtop_map_entries', 'Entries in use in the kernel maps that bound how many processes are counted at once.', ['map'], (_, m) => maps(m, 'used'));
   gauge('msgtop_map_capacity_entries', 'Capacity of those kernel maps (--max-procs).', ['map'], (_, m) => maps(m, 'max'));
-  gauge('msgtop_bpf_cpu_ratio', 'Estimated CPU time of msgtop\'s BPF programs per second of wall time, over the last interval (1 = one core).', [], (_, m) =>
-    one(m.cost.bpfNsPerSec / 1e9),
+  gauge('msgtop_bpf_cpu_ratio', 'Estimated CPU time of msgtop\'s BPF programs per second of wall time, over the last interval (1 = one core); NaN without CAP_SYS_ADMIN to measure it.', [], (_, m) =>
+    one(m.cost.bpfNsPerSec === null ? NaN : m.cost.bpfNsPerSec / 1e9),
   );
   gauge('msgtop_ipc_tracing', 'Whether msgsnd/msgrcv are traced right now (1) or not (0).', [], (_, m) => one(m.ipc.tracing ? 1 : 0));
   gauge('msgtop_processes', 'Process rows msgtop holds (alive, exited and lingering, folded).', [], (_, m) => one(m.processes.length));

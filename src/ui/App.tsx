@@ -40,6 +40,8 @@ function run(controls: Controls, e: Effect): void {
       return controls.setIntervalMs(e.ms);
     case 'global-events':
       return controls.setGlobalEvents(e.on);
+    case 'suspend':
+      return controls.suspend();
     case 'quit':
       return controls.quit();
   }

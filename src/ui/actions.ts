@@ -12,6 +12,7 @@ export type Effect =
   | { kind: 'watch'; key: string | null }
   | { kind: 'interval'; ms: number }
   | { kind: 'global-events'; on: boolean }
+  | { kind: 'suspend' }
   | { kind: 'quit' };
 
 /** What the current screen looks like, as far as keys care. */
@@ -111,6 +112,7 @@ function filterKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome | null {
   }
   const a = actionOf(k);
   if (a === 'quit') return { state: s, effects: QUIT };
+  if (a === 'suspend') return { state: s, effects: SUSPEND };
   // Arrows and pages still move the selection; Home/End belong to the text.
   if (a === 'up' || a === 'down' || a === 'page-up' || a === 'page-down') {
     return { state: moveSelection(s, ctx, motion(a, ctx.pageSize) ?? 0), effects: [] };
@@ -203,12 +205,14 @@ function pickKey(s: UiState, a: Action | null): Outcome | null {
 }
 
 const QUIT: Outcome['effects'] = [{ kind: 'quit' }];
+const SUSPEND: Outcome['effects'] = [{ kind: 'suspend' }];
 
 export function handleKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome {
   const unchanged: Outcome = { state: s, effects: [] };
   if (s.filterEditing && s.view === 'processes') return filterKey(s, k, ctx) ?? unchanged;
   const a = actionOf(k);
   if (a === 'quit') return { state: s, effects: QUIT };
+  if (a === 'suspend') return { state: s, effects: SUSPEND };
   if (a === 'help') return { state: { ...s, help: !s.help }, effects: [] };
   // Any other key just closes the help overlay.
   if (s.help) return { state: { ...s, help: false }, effects: [] };

@@ -6,6 +6,9 @@ export interface Controls {
   setIntervalMs(ms: number): void;
   /** Collect recent events for all processes (global events pane). */
   setGlobalEvents(on: boolean): void;
+  /** Ctrl-Z: the CLI gives the shell its terminal and stops msgtop (job
+   * control); on `fg` it redraws. The kernel keeps counting meanwhile. */
+  suspend(): void;
   /** The CLI unmounts Ink and restores the terminal. */
   quit(): void;
 }

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Model } from '../data/model/model.js';
 import { escapeControl } from '../data/model/sanitize.js';
+import { privilegesText } from '../data/privileges.js';
 import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
 import type { UiState } from './state.js';
 import { tint, useTheme } from './theme.js';
@@ -50,11 +51,11 @@ function Alarm(props: { label: string; value: number }) {
 }
 
 /** The parts of a Model the header shows (not the process list). */
-export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'probesReason' | 'ipc' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
+export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'probesReason' | 'ipc' | 'privileges' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
 
 export function headerInfo(m: Model): HeaderInfo {
-  const { host, kernel, probes, probesReason, ipc, uptimeMs, health, maps, cost, send, recv } = m;
-  return { host, kernel, probes, probesReason, ipc, uptimeMs, health, maps, cost, send, recv };
+  const { host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv } = m;
+  return { host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv };
 }
 
 /** The fullest of the maps that bound how many processes are counted at
@@ -89,7 +90,10 @@ export const Header = memo(function Header(props: HeaderProps) {
   const stat = totals ? 'total' : 'rate';
   const send = m.send[stat];
   const recv = m.recv[stat];
-  const ipc = m.ipc.tracing ? 'on' : 'off';
+  // A failed attach (auto retries) is not "off": msgsnd/msgrcv go uncounted.
+  const ipc = m.ipc.tracing ? 'on' : m.ipc.error ? 'FAILED' : 'off';
+  const who = m.privileges ? `  as ${escapeControl(privilegesText(m.privileges))}` : '';
+  const bpf = m.cost.bpfNsPerSec === null ? 'n/a' : `${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core`;
   const h = m.health;
   // Counts lost (drops, missed runs, full counter maps) and names or detail
   // lost (the other maps) all mean "the table is incomplete".
@@ -100,7 +104,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text bold color={tint(theme, 'cyan')}>
           msgtop
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}  (${m.probes}: ${escapeControl(m.probesReason)})`}
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}${who}  (${m.probes}: ${escapeControl(m.probesReason)})`}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>
@@ -116,7 +120,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         {'  '}
         <Alarm label="lost" value={h.stateLost} />
         <Fill percent={mapFill(m.maps)} />
-        {`  cost: bpf ${fmtPercent(m.cost.bpfNsPerSec / 1e7)} of a core, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms`}
+        {`  cost: bpf ${bpf}, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms`}
       </Text>
       {props.tags !== '' && (
         <Text wrap="truncate" bold>

@@ -28,6 +28,7 @@ export type Action =
   | 'syscall'
   | 'events'
   | 'help'
+  | 'suspend'
   | 'quit';
 
 /** Keys of the open filter line, where printable keys are text. */
@@ -113,6 +114,7 @@ export const KEYS: readonly KeyDef<Action>[] = [
     hint: { processes: 'help', detail: 'help' },
     hintKeys: [0],
   },
+  { strokes: [[named('ctrl-z'), 'suspend']], help: 'suspend to the shell (fg resumes; counting continues)' },
   {
     strokes: [[ch('q'), 'quit'], [named('f10'), 'quit'], [named('ctrl-c'), 'quit']],
     help: 'quit',
@@ -121,7 +123,7 @@ export const KEYS: readonly KeyDef<Action>[] = [
   },
 ];
 
-/** The open filter line; arrows and pages still move the selection, Ctrl-C still quits. */
+/** The open filter line; arrows and pages still move the selection, Ctrl-C still quits, Ctrl-Z still suspends. */
 export const LINE_KEYS: readonly KeyDef<LineAction>[] = [
   { strokes: [[named('enter'), 'keep']], help: 'keep filter', hint: { processes: 'keep' } },
   { strokes: [[named('escape'), 'clear']], help: 'clear filter', hint: { processes: 'clear' } },
@@ -161,6 +163,7 @@ const NAMES: Record<NamedKey, string> = {
   backtab: 'Shift-Tab',
   'ctrl-c': 'Ctrl-C',
   'ctrl-u': 'Ctrl-U',
+  'ctrl-z': 'Ctrl-Z',
   f1: 'F1',
   f4: 'F4',
   f6: 'F6',

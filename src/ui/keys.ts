@@ -19,6 +19,7 @@ export type NamedKey =
   | 'backtab'
   | 'ctrl-c'
   | 'ctrl-u'
+  | 'ctrl-z'
   | 'f1'
   | 'f4'
   | 'f6'
@@ -42,6 +43,7 @@ export function fromInk(input: string, key: Key): Stroke | null {
   if (key.tab) return { name: key.shift ? 'backtab' : 'tab' };
   if (key.ctrl && input === 'c') return { name: 'ctrl-c' };
   if (key.ctrl && input === 'u') return { name: 'ctrl-u' };
+  if (key.ctrl && input === 'z') return { name: 'ctrl-z' };
   if (key.ctrl || key.meta || input === '') return null;
   return { char: input };
 }

@@ -4,34 +4,14 @@
 // row per command name, and a process started afterwards is counted exactly.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { Msgtop, findProcess, msggen, probeModes, runGen, settle, timeScale, type Counts } from './harness.js';
+import { Msgtop, findProcess, probeModes, runGen, settle, timeScale } from './harness.js';
+import { churn } from './churn-run.js';
 import { totalsByComm } from './totals.js';
 
 // The kernel guests (TCG) set fewer children; the maps stay a fifth of them.
 const CHILDREN = Number(process.env['MSGTOP_CHURN_CHILDREN'] ?? 20_000);
 const NAMES = ['churn-a', 'churn-b', 'churn-c'];
 const MAX_PROCS = Math.max(64, 1 << Math.round(Math.log2(CHILDREN / 5)));
-
-interface ChurnResult {
-  churn: { children: number; failed: number };
-  comms: Record<string, { children: number; ops: Record<string, Counts> }>;
-}
-
-/** msggen --churn, without blocking this process's event loop (msgtop's
- * lines must keep flowing, or its stdout would stall it). */
-function churn(args: string[]): Promise<ChurnResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(msggen, ['--churn', String(CHILDREN), '--churn-names', NAMES.join(','), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ChurnResult) : reject(new Error(`msggen --churn failed (${code}): ${err}`))));
-  });
-}
 
 for (const mode of probeModes) {
   describe(`${CHILDREN} short-lived processes, maps for ${MAX_PROCS}, --probes=${mode}`, () => {
@@ -45,7 +25,7 @@ for (const mode of probeModes) {
     });
 
     it('counts every message of every process, loses none to a full map, folds them per name', async () => {
-      const r = await churn(['--sendmsg', '2', '--mmsg', '1', '--vlen', '3', '--msgsnd', '1', '--size', '32']);
+      const r = await churn(CHILDREN, NAMES, ['--sendmsg', '2', '--mmsg', '1', '--vlen', '3', '--msgsnd', '1', '--size', '32']);
       assert.equal(r.churn.children, CHILDREN);
       const endedAt = Date.now();
       await new Promise((res) => setTimeout(res, 1500)); // past the linger time

@@ -1,6 +1,7 @@
 // Runs the real msgtop (--json) and the workload generator as child
 // processes, and ends only the processes it started, by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,8 @@ export interface Counts {
 export interface JsonProcess {
   pid: number;
   comm: string;
+  cmdline?: string;
+  user?: string;
   container: string | null;
   exited: boolean;
   /** Exited processes folded into this row (0: one process). */
@@ -43,7 +46,8 @@ export interface JsonLine {
   interval_ms: number;
   probes: string;
   probes_reason: string;
-  ipc: { mode: string; tracing: boolean };
+  ipc: { mode: string; tracing: boolean; error?: string | null };
+  privileges?: { user: string; uid: number; gid: number; dropped: boolean; caps: string[] } | null;
   drops: Record<string, number>;
   maps: Record<'counters' | 'procs' | 'errnos', { used: number; max: number }>;
   events?: { submitted: number; delivered: number };
@@ -57,8 +61,11 @@ export class Msgtop {
   private waiters: (() => void)[] = [];
   stderr = '';
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [cli, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `wrap`: a command that runs node (setpriv …); `program`: another copy
+   * of the bundle; `env`: the environment. */
+  constructor(args: string[], opts: { wrap?: string[]; program?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const argv = [...(opts.wrap ?? []), process.execPath, opts.program ?? cli, '--json', ...args];
+    this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
     createInterface({ input: this.child.stdout! }).on('line', (l) => {
       this.lines.push(JSON.parse(l) as JsonLine);
       this.waiters.splice(0).forEach((w) => w());
@@ -171,6 +178,44 @@ export async function progsLeft(): Promise<string[]> {
     left = msgtopProgsLoaded();
   }
   return left;
+}
+
+/** Ids of the BPF programs a process holds, through its program and link
+ * fds: what must be gone once it has ended, however other msgtop processes
+ * on the machine come and go meanwhile. */
+export function progIdsOf(pid: number): number[] {
+  const ids = new Set<number>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (!/^anon_inode:bpf[-_](prog|link)$/.test(readlinkSync(`/proc/${pid}/fd/${fd}`))) continue;
+      const id = /^prog_id:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+      if (id) ids.add(Number(id[1]));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Names of the BPF programs a process holds. */
+export function progNamesOf(pid: number): string[] {
+  const names = new Map(loadedProgs().map((p) => [p.id, p.name]));
+  return progIdsOf(pid).map((id) => names.get(id) ?? '');
+}
+
+/** Those of `ids` still loaded, after giving the kernel up to 3 s (× timeScale) to free them. */
+export async function stillLoaded(ids: readonly number[]): Promise<number[]> {
+  const deadline = Date.now() + 3000 * timeScale;
+  const left = (): number[] => {
+    const loaded = new Set(loadedProgs().map((p) => p.id));
+    return ids.filter((id) => loaded.has(id));
+  };
+  let l = left();
+  while (l.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    l = left();
+  }
+  return l;
 }
 
 export function startProcess(cmd: string, args: string[]): ChildProcess {

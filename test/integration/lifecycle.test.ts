@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { cli, findProcess, msggen, Msgtop, msgtopProgsLoaded, probeModes, progsLeft, settle, timeScale, type Counts } from './harness.js';
+import { cli, findProcess, freePort, msggen, Msgtop, probeModes, progIdsOf, progNamesOf, progsLeft, settle, stillLoaded, timeScale, type Counts } from './harness.js';
 
 function run(args: string[], prefix: string[] = []): { status: number | null; stderr: string; stdout: string } {
   const argv = [...prefix, process.execPath, cli, ...args];
@@ -90,25 +90,72 @@ describe('detach on every exit path', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     // As head does: read the first bytes, then close the read end.
-    child.stdout.once('data', () => child.stdout.destroy());
+    let progs: number[] = [];
+    child.stdout.once('data', () => {
+      progs = progIdsOf(child.pid!);
+      child.stdout.destroy();
+    });
     const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     assert.equal(stderr, '');
     assert.equal(exit, 0);
-    assert.deepEqual(await progsLeft(), []);
+    assert.ok(progs.length > 0, 'attached while running');
+    assert.deepEqual(await stillLoaded(progs), []);
   });
 
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL'] as const) {
     it(`${signal} leaves no program attached`, async () => {
       const m = new Msgtop(['--probes', 'syscalls', '--ipc', 'always', '--interval', '0.2']);
       await m.next();
-      assert.ok(msgtopProgsLoaded().length > 0, 'attached while running');
+      // Its own programs, by id: another msgtop on the machine may come and go meanwhile.
+      const progs = progIdsOf(m.child.pid!);
+      assert.ok(progs.length > 0, 'attached while running');
       const code = new Promise<number | null>((r) => m.child.on('exit', (c) => r(c)));
       m.child.kill(signal);
       const exit = await code;
       if (signal !== 'SIGKILL') assert.equal(exit, 0);
-      assert.deepEqual(await progsLeft(), []);
+      assert.deepEqual(await stillLoaded(progs), []);
     });
   }
+});
+
+describe('closed output and internal errors', () => {
+  it('an internal error (MSGTOP_TEST_CRASH): the error on stderr, status 70, no program left', async () => {
+    // Well after its first line, however slow the start (a kernel guest).
+    const m = new Msgtop(['--interval', '0.2'], { env: { ...process.env, MSGTOP_TEST_CRASH: `timer:${5 * timeScale}` } });
+    await m.next();
+    const progs = progIdsOf(m.child.pid!);
+    assert.ok(progs.length > 0, 'attached while running');
+    const exit = await new Promise<number | null>((r) => (m.child.exitCode !== null ? r(m.child.exitCode) : m.child.on('exit', (c) => r(c))));
+    assert.equal(exit, 70);
+    assert.match(m.stderr, /^msgtop: internal error \(a bug: please report it\):\nError: MSGTOP_TEST_CRASH: deliberate timer error\n/);
+    assert.deepEqual(await stillLoaded(progs), []);
+  });
+
+  it('the headless exporter whose stdout and stderr readers are gone keeps serving; SIGTERM ends it with 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [cli, '--prometheus', String(port), '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Both readers gone before the exporter says where it listens.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    let progs: number[] = [];
+    try {
+      let text = '';
+      const deadline = Date.now() + 15_000 * timeScale;
+      while (!text.includes('msgtop_info') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 200));
+        text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      }
+      assert.equal(child.exitCode, null, 'still running');
+      assert.match(text, /^msgtop_info\{/m);
+      progs = progIdsOf(child.pid!);
+    } finally {
+      const exit = new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('exit', (c) => r(c))));
+      child.kill('SIGTERM');
+      assert.equal(await exit, 0);
+    }
+    assert.ok(progs.length > 0);
+    assert.deepEqual(await stillLoaded(progs), []);
+  });
 });
 
 describe('--ipc auto', () => {
@@ -116,8 +163,10 @@ describe('--ipc auto', () => {
     const queues = readFileSync('/proc/sysvipc/msg', 'utf8').trim().split('\n').length - 1;
     assert.equal(queues, 0, 'this test needs a machine with no SysV message queues');
     const m = new Msgtop(['--probes', 'auto', '--ipc', 'auto', '--interval', '0.2']);
+    let progs: number[] = [];
     try {
       const first = await m.next();
+      progs = progIdsOf(m.child.pid!);
       assert.equal(first.probes, probeModes[0], 'the mode auto picks on this kernel');
       const rel = /^\d+\.\d+/.exec(release())![0];
       const why = { sock: 'cheapest: sock tracepoints', fexit: 'no sock tracepoints', syscalls: 'no sock tracepoints, no BPF trampolines' };
@@ -134,7 +183,7 @@ describe('--ipc auto', () => {
       assert.ok(sawTracing, 'tracing attached while the queue existed');
       // By fexit where the kernel has trampolines (MSGTOP_PROBES lists fexit
       // there), else by syscall tracepoints: only that pair is loaded.
-      const ipc = msgtopProgsLoaded().filter((n) => /msg(snd|rcv)$/.test(n)).sort();
+      const ipc = progNamesOf(m.child.pid!).filter((n) => /msg(snd|rcv)$/.test(n)).sort();
       assert.deepEqual(ipc, probeModes.includes('fexit') ? ['fexit_msgrcv', 'fexit_msgsnd'] : ['enter_msgrcv', 'enter_msgsnd', 'exit_msgrcv', 'exit_msgsnd']);
       assert.equal(await exited, 0);
       const pid = (JSON.parse(out) as { pid: number }).pid;
@@ -146,6 +195,7 @@ describe('--ipc auto', () => {
     } finally {
       assert.equal(await m.stop(), 0);
     }
-    assert.deepEqual(await progsLeft(), []);
+    assert.ok(progs.length > 0);
+    assert.deepEqual(await stillLoaded(progs), []);
   });
 });

@@ -44,6 +44,7 @@ export const KEY = {
   f6: '\u001b[17~',
   f10: '\u001b[21~',
   ctrlC: '\u0003',
+  ctrlZ: '\u001a',
 };
 
 export type Call = [keyof Controls, unknown];
@@ -56,6 +57,7 @@ export function recordingControls(): { controls: Controls; calls: Call[] } {
       watch: (key) => calls.push(['watch', key]),
       setIntervalMs: (ms) => calls.push(['setIntervalMs', ms]),
       setGlobalEvents: (on) => calls.push(['setGlobalEvents', on]),
+      suspend: () => calls.push(['suspend', null]),
       quit: () => calls.push(['quit', null]),
     },
   };

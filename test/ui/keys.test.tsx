@@ -112,6 +112,16 @@ test('q, F10 and Ctrl-C quit', async () => {
   }
 });
 
+test('Ctrl-Z suspends, in the table and with the filter line open', async () => {
+  const ui = await mount(makeModel());
+  await ui.press(KEY.ctrlZ);
+  await ui.press('/');
+  await ui.press(KEY.ctrlZ);
+  assert.deepEqual(ui.calls, [['suspend', null], ['suspend', null]]);
+  assert.match(ui.frame(), /^filter:/m, 'the filter line is still open');
+  ui.unmount();
+});
+
 test('? and F1 show help listing the keys; any key closes it', async () => {
   for (const key of ['?', KEY.f1]) {
     const ui = await mount(makeModel());

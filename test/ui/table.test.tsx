@@ -20,6 +20,27 @@ test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost'
   ui.unmount();
 });
 
+test('header: who msgtop runs as, a failed msgsnd/msgrcv attach, a BPF cost it cannot measure', async () => {
+  const base = makeModel({ processes: 2 });
+  const root = await mount({ ...base, privileges: { uid: 0, gid: 0, user: 'root', caps: ['bpf'], dropped: false } }, { columns: 160 });
+  assert.match(root.frame(), /up 1h02m {2}as root {2}\(sock:/);
+  root.unmount();
+  const dropped = await mount(
+    {
+      ...base,
+      privileges: { uid: 1000, gid: 1000, user: 'alice', caps: ['perfmon', 'bpf'], dropped: true },
+      ipc: { mode: 'auto', tracing: false, since: null, error: 'cannot attach: Permission denied' },
+      cost: { ...base.cost, bpfNsPerSec: null },
+    },
+    { columns: 160 },
+  );
+  const f = dropped.frame();
+  assert.match(f, /SysV ipc FAILED \(auto\)/);
+  assert.match(f, /up 1h02m {2}as user alice \+perfmon,bpf {2}\(sock:/);
+  assert.match(f, /cost: bpf n\/a, msgtop cpu 1\.20%/);
+  dropped.unmount();
+});
+
 test('drops and full maps are highlighted only when non-zero', async () => {
   const calm = await mount(makeModel());
   assert.doesNotMatch(calm.raw(), /(\u001b\[(7|41)m)+[^\n]*drops/, 'no highlight when zero');

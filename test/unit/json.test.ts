@@ -35,7 +35,8 @@ const model = (processes: ProcessRow[]): Model => ({
   kernel: '6.18',
   probes: 'syscalls',
   probesReason: 'no sock tracepoints on 6.1',
-  ipc: { mode: 'auto', tracing: true, since: 5 },
+  ipc: { mode: 'auto', tracing: true, since: 5, error: null },
+  privileges: { uid: 1000, gid: 1001, user: 'alice', caps: ['perfmon', 'bpf'], dropped: true },
   uptimeMs: 1,
   health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8, exitLost: 9 },
   maps: { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } },
@@ -66,9 +67,10 @@ test('one line, fixed key order, cumulative counts of active syscalls only', () 
   );
   assert.ok(!line.includes('\n'));
   const o = JSON.parse(line);
-  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'probes_reason', 'ipc', 'drops', 'maps', 'events', 'cost', 'processes']);
+  assert.deepEqual(Object.keys(o), ['ts', 'interval_ms', 'probes', 'probes_reason', 'ipc', 'privileges', 'drops', 'maps', 'events', 'cost', 'processes']);
   assert.deepEqual([o.probes, o.probes_reason], ['syscalls', 'no sock tracepoints on 6.1']);
-  assert.deepEqual(o.ipc, { mode: 'auto', tracing: true });
+  assert.deepEqual(o.ipc, { mode: 'auto', tracing: true, error: null });
+  assert.deepEqual(o.privileges, { user: 'alice', uid: 1000, gid: 1001, dropped: true, caps: ['perfmon', 'bpf'] });
   assert.deepEqual(o.drops, { ringbuf: 1, counter_map_full: 3, errno_map_full: 4, detail_map_full: 5, state_lost: 6, proc_map_full: 7, prog_missed: 8, exit_lost: 9 });
   assert.deepEqual(o.maps, { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } });
   assert.deepEqual(o.events, { submitted: 2, delivered: 2 });

@@ -10,6 +10,7 @@ import type { RawSnapshot, Source } from './source.js';
 import { UserError } from '../user-error.js';
 import { checkKernel } from './support.js';
 import { chooseProbes, type ProbeChoice } from './probe-choice.js';
+import { capMask, readPrivileges, type DropPlan, type Privileges } from '../privileges.js';
 
 export interface LiveOptions {
   probes: ProbeChoice;
@@ -40,7 +41,9 @@ interface NativeEngine {
   readSizes(): Buffer;
   readStats(): BigUint64Array;
   progStats(): { runTimeNs: number; runCount: number; missed: number };
-  setStats(on: boolean): void;
+  /** Returns whether run-time accounting is on (needs CAP_SYS_ADMIN). */
+  setStats(on: boolean): boolean;
+  dropPrivileges(uid: number, gid: number, caps: bigint): void;
   startEvents(cb: (buf: Buffer) => void): void;
   stopEvents(): void;
   close(): void;
@@ -94,6 +97,15 @@ function loadEngine(opts: LiveOptions, mode: ProbeMode, ipcFexit: boolean): Nati
 }
 
 /** True when /proc/sysvipc/msg lists at least one queue. */
+/** The kernel.bpf_stats_enabled sysctl: run times counted for everyone. */
+function statsSysctlOn(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
 export function sysvQueuesExist(path = '/proc/sysvipc/msg'): boolean {
   try {
     return readFileSync(path, 'utf8').trim().split('\n').length > 1;
@@ -109,6 +121,11 @@ export class LiveSource implements Source {
   private engine!: NativeEngine;
   private readonly ipcMode: IpcMode;
   private ipcSince: number | null = null;
+  /** Why the last msgsnd/msgrcv attach failed (auto keeps trying). */
+  private ipcError: string | null = null;
+  /** Run-time accounting could not be turned on (no CAP_SYS_ADMIN). */
+  private statsDenied = false;
+  private privileges: Privileges;
   private ipcTimer: NodeJS.Timeout | null = null;
   private watched: number | null = null;
   private snapshots = 0;
@@ -118,6 +135,7 @@ export class LiveSource implements Source {
   constructor(opts: LiveOptions) {
     [this.probes, this.probesReason] = this.open(opts);
     this.ipcMode = opts.ipc;
+    this.privileges = readPrivileges(false);
     this.timeRuns(); // a first figure for the first frame
     if (opts.ipc === 'always') this.setIpc(true);
     if (opts.ipc === 'auto') {
@@ -152,15 +170,22 @@ export class LiveSource implements Source {
       this.engine.setIpc(on);
     } catch (e) {
       if (this.ipcMode === 'always') throw new UserError((e as Error).message);
-      return; // auto: keep counting sockets; the header shows ipc tracing off
+      // auto: keep counting sockets and try again at the next poll; the
+      // header and JSON say why msgsnd/msgrcv are not counted.
+      this.ipcError = (e as Error).message;
+      return;
     }
+    this.ipcError = null;
     this.ipcSince = on ? Date.now() : null;
   }
 
   /** Kernel run-time accounting on for STATS_WINDOW_MS. */
   private timeRuns(): void {
-    if (this.statsTimer) return;
-    this.engine.setStats(true);
+    if (this.statsTimer || this.statsDenied) return;
+    if (!this.engine.setStats(true)) {
+      this.statsDenied = true;
+      return;
+    }
     this.statsTimer = setTimeout(() => {
       this.statsTimer = null;
       if (!this.closed) this.engine.setStats(false);
@@ -177,6 +202,7 @@ export class LiveSource implements Source {
     const detail = this.watched !== null;
     return {
       monoNs: process.hrtime.bigint(),
+      privileges: this.privileges,
       ...e.readProcessMaps(),
       maps: e.mapUsage(),
       threads: detail ? e.readThreads() : NO_RECORDS,
@@ -184,11 +210,27 @@ export class LiveSource implements Source {
       peers: detail ? e.readPeers() : NO_RECORDS,
       sizes: detail ? e.readSizes() : NO_RECORDS,
       stats: e.readStats(),
-      prog,
+      // Unmeasured when msgtop cannot turn the accounting on and nobody else has.
+      prog: { ...prog, timed: !this.statsDenied || statsSysctlOn() },
       probes: this.probes,
       probesReason: this.probesReason,
-      ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince },
+      ipc: { mode: this.ipcMode, tracing: this.ipcSince !== null, since: this.ipcSince, error: this.ipcError },
     };
+  }
+
+  /** After attaching: become the invoking user, keeping `plan.caps`. A
+   * failure ends msgtop (a half-dropped process must not go on). */
+  dropPrivileges(plan: DropPlan): void {
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    this.statsTimer = null;
+    this.statsDenied = true; // CAP_SYS_ADMIN is not kept
+    try {
+      this.engine.dropPrivileges(plan.invoker.uid, plan.invoker.gid, capMask(plan.caps));
+    } catch (e) {
+      this.close();
+      throw new UserError((e as Error).message);
+    }
+    this.privileges = readPrivileges(true);
   }
 
   onEvents(cb: (buf: Buffer) => void): void {

@@ -1,6 +1,7 @@
 // The seam between where counts come from (the live kernel via the addon)
 // and the sampler that turns them into Models.
 import type { IpcMode, MapUsage, ProbeMode } from '../model/model.js';
+import type { Privileges } from '../privileges.js';
 
 /** One read of every kernel map; buffers hold the records of bpf/msgtop.h. */
 export interface RawSnapshot {
@@ -31,12 +32,15 @@ export interface RawSnapshot {
   /** Cumulative run time and run count of msgtop's BPF programs (they grow
    * only while the kernel's run-time accounting is on), and runs the kernel
    * skipped because the program was already active on that CPU (recursion
-   * misses). */
-  prog: { runTimeNs: number; runCount: number; missed: number };
+   * misses). `timed` false: run times cannot be measured (turning the
+   * kernel's accounting on needs CAP_SYS_ADMIN). */
+  prog: { runTimeNs: number; runCount: number; missed: number; timed?: boolean };
   probes: ProbeMode;
   /** Why this mode: forced, or what auto found missing for the cheaper ones. */
   probesReason: string;
-  ipc: { mode: IpcMode; tracing: boolean; since: number | null };
+  ipc: { mode: IpcMode; tracing: boolean; since: number | null; error?: string | null };
+  /** Who msgtop runs as (absent from sources that are not the kernel). */
+  privileges?: Privileges;
 }
 
 export interface Source {

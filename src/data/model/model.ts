@@ -1,5 +1,6 @@
 // The one Model every sink reads (the TUI, --json). The sampler produces
 // it from a Source; views never do I/O, they only render a Model.
+import type { Privileges } from '../privileges.js';
 
 export const SYSCALLS = [
   'sendmsg',
@@ -180,15 +181,20 @@ export interface Model {
   /** Why this mode: "forced by --probes", or what auto found, e.g. "no sock
    * tracepoints on 6.1". */
   probesReason: string;
-  ipc: { mode: IpcMode; tracing: boolean; since: number | null };
+  /** `error`: why msgsnd/msgrcv tracing could not attach (auto retries). */
+  ipc: { mode: IpcMode; tracing: boolean; since: number | null; error?: string | null };
+  /** Who msgtop runs as; null from sources that are not the kernel. */
+  privileges?: Privileges | null;
   /** ms since msgtop attached. */
   uptimeMs: number;
   health: Health;
   /** null when the source does not report it. */
   maps: MapUsage | null;
   cost: {
-    /** CPU time of msgtop's BPF programs per second of wall time, in ns. */
-    bpfNsPerSec: number;
+    /** CPU time of msgtop's BPF programs per second of wall time, in ns;
+     * null when it cannot be measured (no CAP_SYS_ADMIN, e.g. after
+     * dropping root). */
+    bpfNsPerSec: number | null;
     /** msgtop's own process CPU%, of one core. */
     cpuPercent: number;
     rssBytes: number;

@@ -80,7 +80,8 @@ export class CostMeter {
     if (timedRuns > 0) this.nsPerRun = bpfNs / timedRuns;
     if (sec > 0) this.bpfNsPerSec = (this.nsPerRun * runs(snap.probes, d)) / sec;
     return {
-      bpfNsPerSec: this.bpfNsPerSec,
+      // Cannot be measured: say so rather than 0 or a figure gone stale.
+      bpfNsPerSec: snap.prog.timed === false ? null : this.bpfNsPerSec,
       cpuPercent: wallUs > 0 ? (usedUs / wallUs) * 100 : 0,
       rssBytes: this.clock.rssBytes(),
       loopStallMs: this.clock.loopStallMs(),

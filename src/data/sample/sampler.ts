@@ -129,6 +129,7 @@ export class Sampler {
       probes: snap.probes,
       probesReason: snap.probesReason,
       ipc: { ...snap.ipc },
+      privileges: snap.privileges ?? null,
       uptimeMs: now - this.startedAt,
       health: health(snap, this.delivered),
       maps: snap.maps ?? null,
