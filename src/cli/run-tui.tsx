@@ -1,13 +1,17 @@
-// The live table: samples the source every interval and re-renders <App>.
+// The table: renders <App> and re-renders it with each Model a feed hands
+// over: the live kernel, sampled every interval, or a recording played back.
 import { render } from 'ink';
-import type { Model } from '../data/model/model.js';
-import { Sampler } from '../data/sample/sampler.js';
+import type { Model, RecordingStatus } from '../data/model/model.js';
 import type { Source } from '../data/kernel/source.js';
+import type { Player } from '../record/player.js';
 import type { Options } from './options.js';
+import { samplerFor } from './run-json.js';
 import { App } from '../ui/App.js';
 import { SPARK_WIDTH } from '../ui/columns.js';
-import type { Controls } from '../ui/controls.js';
+import type { Controls, ReplayCommand } from '../ui/controls.js';
 import type { UiState } from '../ui/state.js';
+
+export { initialUi } from './initial-ui.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -31,55 +35,99 @@ function leaveAltScreen(): void {
   process.stdout.write(ALT_SCREEN_OFF);
 }
 
-/** The flags that are UI state: the filters start as the user's own, shown
- * on screen and cleared by Esc, never applied behind the table's back. */
-export function initialUi(opts: Options): Partial<UiState> {
-  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container, intervalMs: opts.intervalMs };
+/** Where the table's Models come from, and where its requests go. */
+export interface TuiFeed {
+  /** The Model drawn first. */
+  first(): Model;
+  /** Hands every later Model to `draw`, from now until close(). */
+  start(draw: (m: Model) => void): void;
+  watch(key: string | null): void;
+  setIntervalMs(ms: number): void;
+  setGlobalEvents(on: boolean): void;
+  replay?(cmd: ReplayCommand): void;
+  close(): void;
 }
 
-/** `onSample` sees every Model (the exporter next to the table serves it). */
-export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void, onSample: (m: Model) => void = () => {}): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, rowHistoryLen: SPARK_WIDTH });
-  const initial = initialUi(opts);
+export interface LiveHooks {
+  /** Sees every Model (the exporter next to the table serves it, the recorder writes it). */
+  onSample?: (m: Model) => void;
+  /** Shown in the header: where --record writes, or why it stopped. */
+  recording?: () => RecordingStatus;
+}
+
+/** The live kernel: a sampler read every interval (+ and - change it). */
+export function liveFeed(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void, hooks: LiveHooks = {}): TuiFeed {
+  const sampler = samplerFor(source, opts, { rowHistoryLen: SPARK_WIDTH });
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
+  let draw: (m: Model) => void = () => {};
+  const sample = (): Model => {
+    const m = sampler.sample();
+    hooks.onSample?.(m);
+    return hooks.recording ? { ...m, recording: hooks.recording() } : m;
+  };
+  const schedule = (ms: number): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      draw(sample());
+      schedule(intervalMs);
+    }, ms);
+  };
+  return {
+    first: sample,
+    start: (d) => {
+      draw = d;
+      schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
+    },
+    watch: (key) => sampler.watch(key),
+    setIntervalMs: (ms) => {
+      intervalMs = ms;
+      schedule(ms);
+    },
+    setGlobalEvents,
+    close: () => {
+      if (timer) clearTimeout(timer);
+      source.close();
+    },
+  };
+}
 
+/** A recording, played back by the replay keys. */
+export function replayFeed(player: Player): TuiFeed {
+  return {
+    first: () => player.current(),
+    start: (draw) => player.start(draw),
+    watch: (key) => player.watch(key),
+    // The recording's own interval and events are what there is.
+    setIntervalMs: () => {},
+    setGlobalEvents: () => {},
+    replay: (cmd) => player.command(cmd),
+    close: () => player.close(),
+  };
+}
+
+export function runTui(feed: TuiFeed, initial: Partial<UiState>): Promise<number> {
   return new Promise((resolve) => {
     const controls: Controls = {
-      watch: (key) => sampler.watch(key),
-      setIntervalMs: (ms) => {
-        intervalMs = ms;
-        schedule(ms);
-      },
-      setGlobalEvents,
+      watch: (key) => feed.watch(key),
+      setIntervalMs: (ms) => feed.setIntervalMs(ms),
+      setGlobalEvents: (on) => feed.setGlobalEvents(on),
       quit: () => {
-        if (timer) clearTimeout(timer);
         for (const sig of SIGNALS) process.off(sig, controls.quit);
+        feed.close();
         app.unmount();
         leaveAltScreen();
-        source.close();
         resolve(0);
       },
-    };
-    const sample = (): Model => {
-      const m = sampler.sample();
-      onSample(m);
-      return m;
+      ...(feed.replay ? { replay: (cmd: ReplayCommand) => feed.replay!(cmd) } : {}),
     };
     const draw = (m: Model): void => app.rerender(<App model={m} controls={controls} initial={initial} />);
-    const schedule = (ms: number): void => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        draw(sample());
-        schedule(intervalMs);
-      }, ms);
-    };
     // Ctrl-C typed arrives as a key (App calls quit); the same signals from
     // another shell, a supervisor or a dropped ssh session must restore the
     // terminal the same way.
     for (const sig of SIGNALS) process.on(sig, controls.quit);
     enterAltScreen();
-    const app = render(<App model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
-    schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
+    const app = render(<App model={feed.first()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
+    feed.start(draw);
   });
 }

@@ -8,7 +8,7 @@ import { handleKey, resolveSelection, type Effect, type KeyContext } from './act
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
 import type { Controls } from './controls.js';
 import { Footer } from './footer.js';
-import { Header, headerHeight, headerInfo, headerTagLine } from './header.js';
+import { Header, headerHeight, headerInfo, headerNotice, headerTagLine } from './header.js';
 import { Help } from './help.js';
 import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
@@ -40,6 +40,8 @@ function run(controls: Controls, e: Effect): void {
       return controls.setIntervalMs(e.ms);
     case 'global-events':
       return controls.setGlobalEvents(e.on);
+    case 'replay':
+      return controls.replay?.(e.cmd);
     case 'quit':
       return controls.quit();
   }
@@ -106,7 +108,11 @@ export function App(props: AppProps) {
   // One line short of the terminal: a frame as tall as the screen makes Ink
   // clear and redraw everything, which flickers over ssh.
   const height = size.rows - 1;
-  const bodyHeight = Math.max(1, height - headerHeight(ui) - 1);
+  // The newest Model's news (a recording that stopped), even while paused.
+  const tags = headerTagLine(ui);
+  const notice = headerNotice(model);
+  const bodyHeight = Math.max(1, height - headerHeight(tags, notice) - 1);
+  const replay = model.replay !== undefined;
   const columns = useMemo(
     () => fitColumns(size.columns, { syscall: ui.syscall, groupByContainer: ui.groupByContainer }),
     [size.columns, ui.syscall, ui.groupByContainer],
@@ -139,6 +145,7 @@ export function App(props: AppProps) {
     listLength: list.length,
     anchor: list.anchor,
     watching: (detailRow?.folded ?? 0) === 0,
+    replay,
   };
 
   // An initial state may already be drilled in (e.g. a CLI preset).
@@ -168,7 +175,7 @@ export function App(props: AppProps) {
       ? 'no message traffic seen yet'
       : 'no process matches (Esc clears filters)';
   let body;
-  if (ui.help) body = <Help height={bodyHeight} />;
+  if (ui.help) body = <Help height={bodyHeight} replay={replay} />;
   else if (ui.view === 'detail')
     body = (
       <DetailView
@@ -179,6 +186,7 @@ export function App(props: AppProps) {
         scroll={ui.scroll}
         width={size.columns}
         height={bodyHeight}
+        replay={replay}
       />
     );
   else if (ui.view === 'events')
@@ -211,11 +219,11 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} intervalMs={ui.intervalMs} />
+        <Header model={info} totals={ui.totals} tags={tags} notice={notice} intervalMs={ui.intervalMs} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>
-        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} />
+        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} replay={replay} />
       </Box>
     </ThemeContext.Provider>
   );

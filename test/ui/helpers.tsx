@@ -57,6 +57,7 @@ export function recordingControls(): { controls: Controls; calls: Call[] } {
       setIntervalMs: (ms) => calls.push(['setIntervalMs', ms]),
       setGlobalEvents: (on) => calls.push(['setGlobalEvents', on]),
       quit: () => calls.push(['quit', null]),
+      replay: (cmd) => calls.push(['replay', cmd]),
     },
   };
 }
