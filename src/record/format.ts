@@ -343,7 +343,8 @@ export function parseFrame(v: unknown): Frame {
           })(),
     events: { submitted: count(events['submitted'], 'events.submitted'), delivered: count(events['delivered'], 'events.delivered') },
     processes,
-    uptimeMs: o['uptime_ms'] === undefined ? null : count(o['uptime_ms'], 'uptime_ms'),
+    // Wall-clock time since attach: negative if the clock was set back meanwhile.
+    uptimeMs: o['uptime_ms'] === undefined ? null : num(o['uptime_ms'], 'uptime_ms', -MAX_COUNT, MAX_COUNT),
     cost: cost && {
       bpfNsPerSec: num(cost['bpf_ns_per_sec'], 'cost.bpf_ns_per_sec', 0, 1e15, false),
       cpuPercent: num(cost['cpu_percent'], 'cost.cpu_percent', 0, 1e6, false),
