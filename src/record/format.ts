@@ -110,66 +110,72 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-function obj(v: unknown, path: string): Json {
-  if (v === undefined) throw new FormatError(`"${path}" is missing`);
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FormatError(`"${path}" is ${describe(v)}, not an object`);
-  return v as Json;
+// Each check names the field as `path` or `path.key`, a string made only
+// when the check fails: a line holds tens of thousands of fields.
+const at = (path: string, key?: string): string => (key === undefined ? path : `${path}.${key}`);
+
+function obj(v: unknown, path: string, key?: string): Json {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Json;
+  if (v === undefined) throw new FormatError(`"${at(path, key)}" is missing`);
+  throw new FormatError(`"${at(path, key)}" is ${describe(v)}, not an object`);
 }
 
-function list(v: unknown, path: string): unknown[] {
-  if (v === undefined) throw new FormatError(`"${path}" is missing`);
-  if (!Array.isArray(v)) throw new FormatError(`"${path}" is ${describe(v)}, not a list`);
-  if (v.length > MAX_LIST) throw new FormatError(`"${path}" has more than ${MAX_LIST} entries`);
+function list(v: unknown, path: string, key?: string): unknown[] {
+  if (v === undefined) throw new FormatError(`"${at(path, key)}" is missing`);
+  if (!Array.isArray(v)) throw new FormatError(`"${at(path, key)}" is ${describe(v)}, not a list`);
+  if (v.length > MAX_LIST) throw new FormatError(`"${at(path, key)}" has more than ${MAX_LIST} entries`);
   return v;
 }
 
-function num(v: unknown, path: string, min: number, max: number, integer = true): number {
-  if (v === undefined) throw new FormatError(`"${path}" is missing`);
-  if (typeof v !== 'number') throw new FormatError(`"${path}" is ${describe(v)}, not a number`);
-  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new FormatError(`"${path}" is out of range (${v}; ${integer ? 'a whole number ' : ''}from ${min} to ${max})`);
-  }
-  return v;
+function num(v: unknown, path: string, key: string | undefined, min: number, max: number, integer = true): number {
+  if (typeof v === 'number' && v >= min && v <= max && (integer ? Number.isInteger(v) : Number.isFinite(v))) return v;
+  if (v === undefined) throw new FormatError(`"${at(path, key)}" is missing`);
+  if (typeof v !== 'number') throw new FormatError(`"${at(path, key)}" is ${describe(v)}, not a number`);
+  throw new FormatError(`"${at(path, key)}" is out of range (${v}; ${integer ? 'a whole number ' : ''}from ${min} to ${max})`);
 }
 
-const count = (v: unknown, path: string): number => num(v, path, 0, MAX_COUNT);
+const count = (v: unknown, path: string, key?: string): number => num(v, path, key, 0, MAX_COUNT);
 
-function str(v: unknown, path: string, max = MAX_TEXT): string {
-  if (v === undefined) throw new FormatError(`"${path}" is missing`);
-  if (typeof v !== 'string') throw new FormatError(`"${path}" is ${describe(v)}, not text`);
-  if (v.length > max) throw new FormatError(`"${path}" is longer than ${max} characters`);
-  return v;
+function str(v: unknown, path: string, key?: string, max = MAX_TEXT): string {
+  if (typeof v === 'string' && v.length <= max) return v;
+  if (v === undefined) throw new FormatError(`"${at(path, key)}" is missing`);
+  if (typeof v !== 'string') throw new FormatError(`"${at(path, key)}" is ${describe(v)}, not text`);
+  throw new FormatError(`"${at(path, key)}" is longer than ${max} characters`);
 }
 
-function bool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new FormatError(`"${path}" is ${v === undefined ? 'missing' : describe(v)}, not true or false`);
+function bool(v: unknown, path: string, key?: string): boolean {
+  if (typeof v !== 'boolean') throw new FormatError(`"${at(path, key)}" is ${v === undefined ? 'missing' : describe(v)}, not true or false`);
   return v;
 }
 
 function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-  const s = str(v, path, 64);
+  const s = str(v, path, undefined, 64);
   if (!(allowed as readonly string[]).includes(s)) throw new FormatError(`"${path}" is ${describe(s)}, not one of ${allowed.join(', ')}`);
   return s as T;
 }
 
-function syscallName(v: string, path: string): SyscallName {
-  if (!(SYSCALLS as readonly string[]).includes(v)) throw new FormatError(`"${path}" names no syscall msgtop counts (${describe(v)})`);
+function syscallName(v: string, path: string, key?: string): SyscallName {
+  if (!(SYSCALLS as readonly string[]).includes(v)) throw new FormatError(`"${at(path, key)}" names no syscall msgtop counts (${describe(v)})`);
   return v as SyscallName;
 }
 
-function counts(v: unknown, path: string): Counts {
-  const o = obj(v, path);
-  return {
-    calls: count(o['calls'], `${path}.calls`),
-    messages: count(o['messages'], `${path}.messages`),
-    bytes: count(o['bytes'], `${path}.bytes`),
-    errors: count(o['errors'], `${path}.errors`),
-  };
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
+
+function counts(v: unknown, path: string, key?: string): Counts {
+  const o = obj(v, path, key);
+  const [c, m, b, e] = [o['calls'], o['messages'], o['bytes'], o['errors']];
+  if (isCount(c) && isCount(m) && isCount(b) && isCount(e)) return { calls: c, messages: m, bytes: b, errors: e };
+  const p = at(path, key);
+  return { calls: count(c, p, 'calls'), messages: count(m, p, 'messages'), bytes: count(b, p, 'bytes'), errors: count(e, p, 'errors') };
 }
 
-function syscalls(v: unknown, path: string): Partial<Record<SyscallName, Counts>> {
+function syscalls(v: unknown, path: string, key?: string): Partial<Record<SyscallName, Counts>> {
   const out: Partial<Record<SyscallName, Counts>> = {};
-  for (const [k, c] of Object.entries(obj(v, path))) out[syscallName(k, `${path}.${k}`)] = counts(c, `${path}.${k}`);
+  const o = obj(v, path, key);
+  for (const k in o) {
+    const name = syscallName(k, at(path, key), k);
+    out[name] = counts(o[k], at(path, key), k);
+  }
   return out;
 }
 
@@ -183,9 +189,9 @@ export function parseHeader(v: unknown): RecordingHeader {
     throw new FormatError(`this is not a msgtop recording (its first line has no "format": "${FORMAT}")`);
   }
   const o = v as Json;
-  const format = str(o['format'], 'format', 64);
+  const format = str(o['format'], 'format', undefined, 64);
   if (format !== FORMAT) throw new FormatError(`format ${describe(format)} is not a msgtop recording ("${FORMAT}")`);
-  const version = num(o['version'], 'version', 0, MAX_COUNT);
+  const version = num(o['version'], 'version', undefined, 0, MAX_COUNT);
   if (version > VERSION) {
     throw new FormatError(`recording format version ${version} is newer than this msgtop reads (${VERSION}): replay it with a newer msgtop`);
   }
@@ -195,75 +201,75 @@ export function parseHeader(v: unknown): RecordingHeader {
   return {
     format,
     version,
-    msgtop: str(o['msgtop'], 'msgtop', 64),
-    host: str(o['host'], 'host', 256),
-    kernel: str(o['kernel'], 'kernel', 256),
+    msgtop: str(o['msgtop'], 'msgtop', undefined, 64),
+    host: str(o['host'], 'host', undefined, 256),
+    kernel: str(o['kernel'], 'kernel', undefined, 256),
     probes: oneOf(o['probes'], 'probes', PROBES),
-    probesReason: str(o['probes_reason'], 'probes_reason', 1024),
+    probesReason: str(o['probes_reason'], 'probes_reason', undefined, 1024),
     ipc: oneOf(o['ipc'], 'ipc', IPC),
-    intervalMs: num(o['interval_ms'], 'interval_ms', 0, 86_400_000),
-    start: num(o['start'], 'start', 0, MAX_TS),
+    intervalMs: num(o['interval_ms'], 'interval_ms', undefined, 0, 86_400_000),
+    start: num(o['start'], 'start', undefined, 0, MAX_TS),
   };
 }
 
 function recordedProcess(v: unknown, path: string): RecordedProcess {
   const o = obj(v, path);
   const errnos: RecordedProcess['errnos'] = [];
-  for (const [sys, byName] of Object.entries(obj(o['errnos'], `${path}.errnos`))) {
+  for (const [sys, byName] of Object.entries(obj(o['errnos'], path, 'errnos'))) {
     const syscall = syscallName(sys, `${path}.errnos.${sys}`);
     for (const [name, total] of Object.entries(obj(byName, `${path}.errnos.${sys}`))) {
-      str(name, `${path}.errnos.${sys}`, 64);
+      str(name, `${path}.errnos.${sys}`, undefined, 64);
       errnos.push({ syscall, name, total: count(total, `${path}.errnos.${sys}.${name}`) });
     }
   }
-  const exited = bool(o['exited'], `${path}.exited`);
+  const exited = bool(o['exited'], path, 'exited');
   return {
-    pid: num(o['pid'], `${path}.pid`, 0, MAX_PID),
-    startTicks: count(o['start_ticks'], `${path}.start_ticks`),
-    comm: str(o['comm'], `${path}.comm`),
-    cmdline: str(o['cmdline'], `${path}.cmdline`),
-    user: str(o['user'], `${path}.user`),
-    container: o['container'] === null ? null : str(o['container'], `${path}.container`),
+    pid: num(o['pid'], path, 'pid', 0, MAX_PID),
+    startTicks: count(o['start_ticks'], path, 'start_ticks'),
+    comm: str(o['comm'], path, 'comm'),
+    cmdline: str(o['cmdline'], path, 'cmdline'),
+    user: str(o['user'], path, 'user'),
+    container: o['container'] === null ? null : str(o['container'], path, 'container'),
     exited,
-    folded: count(o['folded'], `${path}.folded`),
-    syscalls: syscalls(o['syscalls'], `${path}.syscalls`),
+    folded: count(o['folded'], path, 'folded'),
+    syscalls: syscalls(o['syscalls'], path, 'syscalls'),
     errnos,
     // Fields a recording adds to the --json line.
-    uid: o['uid'] === undefined ? -1 : num(o['uid'], `${path}.uid`, -1, 2 ** 32 - 1),
-    cgroup: o['cgroup'] === undefined ? '' : str(o['cgroup'], `${path}.cgroup`),
-    exitedAt: o['exited_at'] === undefined || o['exited_at'] === null ? null : num(o['exited_at'], `${path}.exited_at`, 0, MAX_TS, false),
+    uid: o['uid'] === undefined ? -1 : num(o['uid'], path, 'uid', -1, 2 ** 32 - 1),
+    cgroup: o['cgroup'] === undefined ? '' : str(o['cgroup'], path, 'cgroup'),
+    exitedAt: o['exited_at'] === undefined || o['exited_at'] === null ? null : num(o['exited_at'], path, 'exited_at', 0, MAX_TS, false),
   };
 }
 
 function side(v: unknown, path: string): { messages: number; bytes: number } {
   const o = obj(v, path);
-  return { messages: count(o['messages'], `${path}.messages`), bytes: count(o['bytes'], `${path}.bytes`) };
+  return { messages: count(o['messages'], path, 'messages'), bytes: count(o['bytes'], path, 'bytes') };
 }
 
 function detail(v: unknown, path: string): RecordedDetail | null {
   if (v === null || v === undefined) return null;
   const o = obj(v, path);
-  const sizes = obj(o['sizes'], `${path}.sizes`);
+  const sizes = obj(o['sizes'], path, 'sizes');
   const buckets = (b: unknown, p: string): number[] => {
     const l = list(b, p);
     if (l.length > 64) throw new FormatError(`"${p}" has more than 64 buckets`);
     return l.map((n, i) => count(n, `${p}[${i}]`));
   };
   return {
-    key: str(o['key'], `${path}.key`),
-    threads: list(o['threads'], `${path}.threads`).map((t, i) => {
+    key: str(o['key'], path, 'key'),
+    threads: list(o['threads'], path, 'threads').map((t, i) => {
       const p = `${path}.threads[${i}]`;
       const to = obj(t, p);
-      return { tid: num(to['tid'], `${p}.tid`, 0, MAX_PID), name: str(to['name'], `${p}.name`), syscalls: syscalls(to['syscalls'], `${p}.syscalls`) };
+      return { tid: num(to['tid'], p, 'tid', 0, MAX_PID), name: str(to['name'], p, 'name'), syscalls: syscalls(to['syscalls'], p, 'syscalls') };
     }),
-    peers: list(o['peers'], `${path}.peers`).map((x, i) => {
+    peers: list(o['peers'], path, 'peers').map((x, i) => {
       const p = `${path}.peers[${i}]`;
       const po = obj(x, p);
       return {
-        family: str(po['family'], `${p}.family`),
-        protocol: str(po['protocol'], `${p}.protocol`),
-        local: str(po['local'], `${p}.local`),
-        remote: str(po['remote'], `${p}.remote`),
+        family: str(po['family'], p, 'family'),
+        protocol: str(po['protocol'], p, 'protocol'),
+        local: str(po['local'], p, 'local'),
+        remote: str(po['remote'], p, 'remote'),
         send: side(po['send'], `${p}.send`),
         recv: side(po['recv'], `${p}.recv`),
       };
@@ -274,29 +280,29 @@ function detail(v: unknown, path: string): RecordedDetail | null {
 
 function event(v: unknown, path: string): EventRow {
   const o = obj(v, path);
-  const syscall = syscallName(str(o['syscall'], `${path}.syscall`, 64), `${path}.syscall`);
+  const syscall = syscallName(str(o['syscall'], path, 'syscall', 64), `${path}.syscall`);
   return {
-    ts: num(o['ts'], `${path}.ts`, 0, MAX_TS, false),
-    pid: num(o['pid'], `${path}.pid`, 0, MAX_PID),
-    tid: num(o['tid'], `${path}.tid`, 0, MAX_PID),
-    comm: str(o['comm'], `${path}.comm`),
+    ts: num(o['ts'], path, 'ts', 0, MAX_TS, false),
+    pid: num(o['pid'], path, 'pid', 0, MAX_PID),
+    tid: num(o['tid'], path, 'tid', 0, MAX_PID),
+    comm: str(o['comm'], path, 'comm'),
     syscall,
-    fd: num(o['fd'], `${path}.fd`, -1, 2 ** 31 - 1),
-    ret: num(o['ret'], `${path}.ret`, -(2 ** 31), MAX_COUNT),
-    errno: o['errno'] === null ? null : str(o['errno'], `${path}.errno`, 64),
-    flags: num(o['flags'], `${path}.flags`, 0, 2 ** 32 - 1),
-    flagsText: str(o['flags_text'], `${path}.flags_text`),
-    family: str(o['family'], `${path}.family`),
-    protocol: str(o['protocol'], `${path}.protocol`),
-    local: str(o['local'], `${path}.local`),
-    remote: str(o['remote'], `${path}.remote`),
-    cgroupId: str(o['cgroup_id'], `${path}.cgroup_id`, 32),
+    fd: num(o['fd'], path, 'fd', -1, 2 ** 31 - 1),
+    ret: num(o['ret'], path, 'ret', -(2 ** 31), MAX_COUNT),
+    errno: o['errno'] === null ? null : str(o['errno'], path, 'errno', 64),
+    flags: num(o['flags'], path, 'flags', 0, 2 ** 32 - 1),
+    flagsText: str(o['flags_text'], path, 'flags_text'),
+    family: str(o['family'], path, 'family'),
+    protocol: str(o['protocol'], path, 'protocol'),
+    local: str(o['local'], path, 'local'),
+    remote: str(o['remote'], path, 'remote'),
+    cgroupId: str(o['cgroup_id'], path, 'cgroup_id', 32),
   };
 }
 
 function fill(v: unknown, path: string): { used: number; max: number } {
   const o = obj(v, path);
-  return { used: count(o['used'], `${path}.used`), max: count(o['max'], `${path}.max`) };
+  return { used: count(o['used'], path, 'used'), max: count(o['max'], path, 'max') };
 }
 
 /** A row's key, as the live sampler makes it (src/data/sample/proc-table.ts, fold.ts). */
@@ -319,10 +325,10 @@ export function parseFrame(v: unknown): Frame {
   });
   const cost = o['cost'] === undefined ? null : obj(o['cost'], 'cost');
   return {
-    ts: num(o['ts'], 'ts', 0, MAX_TS),
-    intervalMs: num(o['interval_ms'], 'interval_ms', 0, 86_400_000),
+    ts: num(o['ts'], 'ts', undefined, 0, MAX_TS),
+    intervalMs: num(o['interval_ms'], 'interval_ms', undefined, 0, 86_400_000),
     probes: oneOf(o['probes'], 'probes', PROBES),
-    probesReason: str(o['probes_reason'], 'probes_reason', 1024),
+    probesReason: str(o['probes_reason'], 'probes_reason', undefined, 1024),
     ipc: { mode: oneOf(ipc['mode'], 'ipc.mode', IPC), tracing: bool(ipc['tracing'], 'ipc.tracing') },
     drops: {
       ringbuf: count(drops['ringbuf'], 'drops.ringbuf'),
@@ -344,10 +350,10 @@ export function parseFrame(v: unknown): Frame {
     events: { submitted: count(events['submitted'], 'events.submitted'), delivered: count(events['delivered'], 'events.delivered') },
     processes,
     // Wall-clock time since attach: negative if the clock was set back meanwhile.
-    uptimeMs: o['uptime_ms'] === undefined ? null : num(o['uptime_ms'], 'uptime_ms', -MAX_COUNT, MAX_COUNT),
+    uptimeMs: o['uptime_ms'] === undefined ? null : num(o['uptime_ms'], 'uptime_ms', undefined, -MAX_COUNT, MAX_COUNT),
     cost: cost && {
-      bpfNsPerSec: num(cost['bpf_ns_per_sec'], 'cost.bpf_ns_per_sec', 0, 1e15, false),
-      cpuPercent: num(cost['cpu_percent'], 'cost.cpu_percent', 0, 1e6, false),
+      bpfNsPerSec: num(cost['bpf_ns_per_sec'], 'cost.bpf_ns_per_sec', undefined, 0, 1e15, false),
+      cpuPercent: num(cost['cpu_percent'], 'cost.cpu_percent', undefined, 0, 1e6, false),
       rssBytes: count(cost['rss_bytes'], 'cost.rss_bytes'),
     },
     detail: detail(o['detail'], 'detail'),
