@@ -40,8 +40,8 @@ async function replay(opts: Options, path: string): Promise<number> {
   toClose.push(() => recording.close());
   // Cut off at the end (msgtop killed while writing): said once, on stderr.
   if (recording.note !== null && (opts.json || opts.batch)) process.stderr.write(`msgtop: ${recording.note}\n`);
+  const { SPARK_WIDTH } = await import('./ui/columns.js');
   if (opts.json || opts.batch) {
-    const { SPARK_WIDTH } = await import('./ui/columns.js');
     const models = new ReplayModels(recording, { rowHistoryLen: SPARK_WIDTH });
     const { batchText, jsonText } = await import('./cli/run-json.js');
     const format = opts.json ? jsonText(opts) : batchText(opts);
@@ -52,7 +52,6 @@ async function replay(opts: Options, path: string): Promise<number> {
     }
     return 0;
   }
-  const { SPARK_WIDTH } = await import('./ui/columns.js');
   const { Player } = await import('./record/player.js');
   const { runTui, replayFeed, initialUi } = await import('./cli/run-tui.js');
   const player = new Player(new ReplayModels(recording, { rowHistoryLen: SPARK_WIDTH }));

@@ -14,7 +14,7 @@ import type { UiState } from '../ui/state.js';
 const two = (x: number) => String(x).padStart(2, '0');
 
 /** Local date and time to the second: 2026-12-01 21:14:03. */
-export function fmtDateTime(epochMs: number): string {
+function fmtDateTime(epochMs: number): string {
   const d = new Date(epochMs);
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

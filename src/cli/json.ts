@@ -83,7 +83,7 @@ export function jsonLine(model: Model): string {
 }
 
 /** An event as a recording holds it. */
-export function eventJson(e: EventRow): object {
+function eventJson(e: EventRow): object {
   return {
     ts: e.ts,
     pid: e.pid,

@@ -40,7 +40,8 @@ const help = `
                         "host": processes outside any container
     --filter TEXT       start with this fuzzy filter (table, --batch)
     --sort COLUMN       rank by this column: msgs (default), send, recv, in,
-                        out, err, calls, bytes, a syscall, pid, user or comm
+                        out, err, calls, bytes, sendmsg, recvmsg, sendmmsg,
+                        recvmmsg, msgsnd, pid, user or comm
     --totals            cumulative totals instead of rates per second
     --rows N            --batch: at most N rows per interval (default: all)
     --probes MODE       auto | sock | fexit | syscalls (default auto: the

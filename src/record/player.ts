@@ -19,11 +19,6 @@ export class Player {
 
   constructor(private readonly models: ReplayModels) {}
 
-  /** The interval shown (0-based). */
-  get position(): number {
-    return this.at;
-  }
-
   current(): Model {
     const m = this.models.model(this.at);
     return { ...m, replay: { ...m.replay!, playing: this.playing, speed: this.speed } };

@@ -117,11 +117,6 @@ export class Recorder {
     this.gzip = opts.path.endsWith('.gz');
   }
 
-  /** Intervals written so far. */
-  get written(): number {
-    return this.lines;
-  }
-
   status(): RecordingStatus {
     return { path: escapeControl(this.opts.path), error: this.error };
   }

@@ -75,7 +75,9 @@ let genPid = 0;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'msgtop-replay-e2e-'));
   rec = join(dir, 'session.jsonl.gz');
+  // Set before the tmux server starts: its sessions get its environment.
   ENV['E2E_REC'] = rec;
+  ENV['E2E_FULL'] = join(dir, 'small', 'full.jsonl');
   bin = join(dir, NAME);
   copyFileSync(msggen, bin);
   chmodSync(bin, 0o755);
@@ -92,8 +94,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// The generator keeps a row of its own (--linger, --max-exited) however
+// many processes others start and end meanwhile.
 it('recording the table: REC in the header; the opened process, its peers and events go in the file', async () => {
-  tmux('new-session', '-d', '-s', 'rec', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --record "$E2E_REC"');
+  tmux('new-session', '-d', '-s', 'rec', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --linger 3600 --max-exited 1000000 --record "$E2E_REC"');
   await waitFor('rec', 'the table, recording', (x) => /PID\s+USER\s+COMM/.test(x) && x.includes(`REC ${rec}`));
   // 100 datagrams a second each way over UDP for 6 s, its result to a file
   // (through a socket it would be traffic of its own).
@@ -111,7 +115,7 @@ it('recording the table: REC in the header; the opened process, its peers and ev
   await key('rec', '/', 'the filter prompt', (x) => /^filter: /m.test(x));
   tmux('send-keys', '-t', 'rec', '-l', NAME);
   await waitFor('rec', 'the typed filter', (x) => x.includes(`filter: ${NAME}`));
-  await key('rec', 'Enter', `${NAME} alone`, (x) => tableRows(x).length === 1 && tableRows(x)[0]![0] === String(genPid) && !/^filter: /m.test(x));
+  await key('rec', 'Enter', `${NAME} on top`, (x) => tableRows(x)[0]?.[0] === String(genPid) && !/^filter: /m.test(x));
   await key('rec', 'Enter', 'its summary', (x) => x.includes(`PID ${genPid} ${NAME}`));
   await key('rec', '3', 'its peers', (x) => (x.match(/^inet\s+udp\s/gm) ?? []).length === 2);
   await key('rec', '6', 'its events', (x) => /^\d+ recent events/m.test(x) && !/^0 recent events/m.test(x));
@@ -141,7 +145,7 @@ it('replaying it: step, play and pause, filter, open the process; Peers and Even
   const events = lines.slice(0, t + 1).flatMap((l) => l.event_log.filter((e) => e.pid === genPid));
   assert.ok(events.length > 0, 'its events were recorded');
 
-  tmux('new-session', '-d', '-s', 'play', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --replay "$E2E_REC"');
+  tmux('new-session', '-d', '-s', 'play', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --replay "$E2E_REC"; echo "msgtop ended: $?"; sleep 30');
   const at = (i: number, state = 'paused') => (x: string) => x.includes(`, interval ${i} of ${n}, ${state}`) && x.includes('REPLAY');
   await waitFor('play', 'the first interval', at(1));
   await key('play', '.', 'a step forward', at(2));
@@ -158,7 +162,10 @@ it('replaying it: step, play and pause, filter, open the process; Peers and Even
   await key('play', '/', 'the filter prompt', (x) => /^filter: /m.test(x));
   tmux('send-keys', '-t', 'play', '-l', NAME);
   await waitFor('play', 'the typed filter', (x) => x.includes(`filter: ${NAME}`));
-  await key('play', 'Enter', `${NAME} alone`, (x) => tableRows(x).length === 1 && tableRows(x)[0]![0] === String(genPid) && !/^filter: /m.test(x));
+  // Paused, the order stays: move the selection down to it (other processes may match too).
+  const listed = await key('play', 'Enter', `${NAME} listed`, (x) => tableRows(x).some((r) => r[0] === String(genPid)) && !/^filter: /m.test(x));
+  const row = tableRows(listed).findIndex((r) => r[0] === String(genPid));
+  for (let i = 0; i < row; i++) tmux('send-keys', '-t', 'play', 'j');
   await key('play', 'Enter', 'its summary', (x) => x.includes(`PID ${genPid} ${NAME}`) && /^sendmsg\s/m.test(x));
 
   const peers = await key('play', '3', 'its recorded peers', (x) => (x.match(/^inet\s+udp\s/gm) ?? []).length === 2);
@@ -180,7 +187,8 @@ it('replaying it: step, play and pause, filter, open the process; Peers and Even
     await key('play', '.', `interval ${t + 2} with its events`, (x) => at(t + 2)(x) && new RegExp(`^${more} recent events`, 'm').test(x));
   }
   tmux('send-keys', '-t', 'play', 'q');
-  await gone('play');
+  await waitFor('play', 'msgtop ended by q', (x) => x.includes('msgtop ended: 0'));
+  tmux('kill-session', '-t', 'play');
 });
 
 it('a disk that fills while recording: the header says the recording stopped, the table goes on', async () => {
@@ -189,14 +197,14 @@ it('a disk that fills while recording: the header says the recording stopped, th
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'msgtop-test', mnt], { encoding: 'utf8' });
   assert.equal(m.status, 0, `mount tmpfs: ${m.stderr}`);
   writeFileSync(join(mnt, 'filler'), Buffer.alloc(56 << 10));
-  const path = join(mnt, 'full.jsonl');
-  ENV['E2E_FULL'] = path;
-  tmux('new-session', '-d', '-s', 'full', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.2 --record "$E2E_FULL"');
+  const path = ENV['E2E_FULL']!;
+  tmux('new-session', '-d', '-s', 'full', '-x', '160', '-y', '40', 'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.2 --record "$E2E_FULL"; echo "msgtop ended: $?"; sleep 30');
   const x = await waitFor('full', 'the recording stopped', (s) => s.includes(`recording to ${path} stopped: no space left on device`));
   const up = (s: string) => Number(/ up (\d+)s /.exec(s)?.[1] ?? NaN);
   const before = up(x);
   await waitFor('full', 'the table still updating', (s) => up(s) >= before + 2 && /PID\s+USER\s+COMM/.test(s));
   tmux('send-keys', '-t', 'full', 'q');
-  await gone('full');
+  await waitFor('full', 'msgtop ended by q', (s) => s.includes('msgtop ended: 0'));
+  tmux('kill-session', '-t', 'full');
   assert.deepEqual(await progsLeft(), []);
 });

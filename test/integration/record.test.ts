@@ -43,8 +43,9 @@ class Run {
     }
     return this.out;
   }
+  /** Complete lines so far (a large one arrives in pieces). */
   lines(): string[] {
-    return this.out.split('\n').filter((l) => l !== '');
+    return this.out.split('\n').slice(0, -1);
   }
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);
@@ -54,7 +55,7 @@ class Run {
 
 function replay(path: string, args: string[], prefix: string[] = []) {
   const argv = [...prefix, process.execPath, cli, '--replay', path, ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 30 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -81,11 +82,14 @@ function assertOneSentence(stderr: string, re: RegExp): void {
 // Each side 300 sendmsg + 80 datagrams in 20 sendmmsg + 20 msgsnd = 400
 // messages of 100 bytes, and 5 EAGAIN: every figure under 1000, so the
 // table's formats print them exactly.
+/** The generator keeps a row of its own however many processes others end meanwhile. */
+const KEEP = ['--linger', '3600', '--max-exited', '1000000'];
+
 const GEN = ['--transport', 'udp', '--size', '100', '--sendmsg', '300', '--mmsg', '20', '--vlen', '4', '--eagain', '5', '--msgsnd', '20'];
 
 describe('--batch', () => {
   it('exact numbers for a known workload, in the TUI columns, and no escape byte, ever', async () => {
-    const m = new Run(['--batch', '--totals', '--interval', '0.3', '--ipc', 'always']);
+    const m = new Run(['--batch', '--totals', '--interval', '0.3', '--ipc', 'always', ...KEEP]);
     try {
       await m.until('the first block', (o) => o.includes('\n\n'));
       const pid = String(runGen(GEN).pid);
@@ -119,13 +123,13 @@ describe('--record, then --replay', () => {
   for (const name of ['rt.jsonl', 'rt.jsonl.gz']) {
     it(`${name}: --replay --json prints what --json printed live, byte for byte, with the exact counts`, async () => {
       const path = join(dir, name);
-      const m = new Run(['--json', '--record', path, '--interval', '0.2', '--ipc', 'always']);
+      const m = new Run(['--json', '--record', path, '--interval', '0.2', '--ipc', 'always', ...KEEP]);
       let pid = 0;
       try {
         await m.until('a line', (o) => o.includes('\n'));
         pid = runGen(GEN).pid;
         const ended = Date.now();
-        await m.until('two lines sampled after the workload', (o) => o.split('\n').filter((l) => l !== '' && (JSON.parse(l) as { ts: number }).ts > ended).length >= 2);
+        await m.until('two lines sampled after the workload', () => m.lines().filter((l) => (JSON.parse(l) as { ts: number }).ts > ended).length >= 2);
       } finally {
         assert.equal(await m.stop(), 0);
       }
@@ -158,7 +162,7 @@ describe('--record, then --replay', () => {
     it(`${name}: a msgtop killed with SIGKILL while recording leaves a file that replays`, async () => {
       const path = join(dir, name);
       const m = new Run(['--json', '--record', path, '--interval', '0.1']);
-      await m.until('six lines', (o) => o.split('\n').length > 6);
+      await m.until('six lines', () => m.lines().length >= 6);
       await m.stop('SIGKILL');
       const live = m.lines();
       const r = replay(path, ['--json']);
@@ -209,10 +213,12 @@ describe('a full disk stops the recording, not msgtop', () => {
   before(() => {
     mnt = join(dir, 'small');
     mkdirSync(mnt);
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'msgtop-test', mnt], { encoding: 'utf8' });
+    // Room for a few intervals only: a line holds every process on the machine, so its size is measured.
+    const one = spawnSync(process.execPath, [cli, '--json', '--iterations', '1', '--interval', '0.1'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    assert.equal(one.status, 0, one.stderr);
+    const pages = Math.ceil((4 * one.stdout.length + (16 << 10)) / 4096);
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${pages * 4}k,mode=0755`, 'msgtop-test', mnt], { encoding: 'utf8' });
     assert.equal(m.status, 0, `mount tmpfs: ${m.stderr}`);
-    // 48 of its 64 KiB taken: room for a few intervals only.
-    writeFileSync(join(mnt, 'filler'), Buffer.alloc(48 << 10));
   });
   after(() => {
     spawnSync('umount', [mnt]);
