@@ -8,7 +8,7 @@
 //   --strict  (full run) exit 1 when a target is missed
 //   --only S  run only these sections, e.g. --only 5 or --only 5,6 (7: the
 //             Prometheus exporter; 8: process churn; 9: soak and 10,000
-//             live processes)
+//             live processes; 10: --record)
 //   --reps N  §1+2 repetitions (default 9; 2 with --quick)
 //   --conditions IDS  §1+2 conditions to run, e.g. msgtop-sock,floor-sock
 //             (a focused comparison with more repetitions in the same time)
@@ -22,6 +22,7 @@ import { floorBin, foreignTracers, killAll, leftovers, loadAvg, progs, root, sum
 import { notStarted, ratioSummary, runOverhead, runProgCosts, workloads, type OverheadResult, type ProgCost } from './overhead.js';
 import { churnCost, type ChurnResult, type Usage } from './churn.js';
 import { manyLive, soak, type LiveResult, type SoakResult } from './soak.js';
+import { recordCost, type RecordResult } from './record.js';
 import { conditions } from './tracers.js';
 import {
   frameTime,
@@ -65,6 +66,7 @@ const CFG = quick
       churn: { children: 10_000, idle: 3, after: 5 },
       soak: { procs: 200, rateHz: 100, seconds: 20, judgedFrom: 5 },
       live: { procs: 1000, warmup: 5, seconds: 5 },
+      record: { procs: 200, warmup: 3, seconds: 5 },
     }
   : {
       reps: 9,
@@ -84,6 +86,7 @@ const CFG = quick
       // The issue's soak: 10 minutes, judged over the last 8.
       soak: { procs: 2000, rateHz: 100, seconds: 600, judgedFrom: 120 },
       live: { procs: 10_000, warmup: 20, seconds: 30 },
+      record: { procs: 2000, warmup: 8, seconds: 30 },
     };
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -396,6 +399,40 @@ function soakRows(s: SoakResult | null, l: LiveResult | null): void {
   }
 }
 
+function recordRows(r: RecordResult | null): void {
+  if (!r) return;
+  const cond = `${r.processes} active processes, 1 s interval`;
+  const [none, plain, gzip] = r.runs;
+  if (!none || !plain || !gzip) return;
+  for (const run of [plain, gzip]) {
+    const kind = run === plain ? 'plain' : 'gzip';
+    const per = run.bytes !== null && run.intervals ? run.bytes / run.intervals : NaN;
+    row({ sec: '10', what: `--record: bytes per interval, ${kind}`, cond, value: `${f0(per / 1024)} KiB`, spread: `${f0(run.bytes ?? NaN)} bytes over ${run.intervals ?? 0} intervals; ${f0((per * 3600) / 1048576)} MiB an hour`, n: '1', target: '' });
+  }
+  for (const run of [plain, gzip]) {
+    const kind = run === plain ? 'plain' : 'gzip';
+    const rp = run.replay;
+    if (!rp) continue;
+    const what = `--replay of that file (${rp.intervals} intervals), ${kind}`;
+    row({ sec: '10', what: `${what}: open (read and check every line)`, cond, value: `${f0(rp.openMs / rp.intervals)} ms per interval`, spread: `${f0(rp.openMs)} ms in all`, n: '1', target: '' });
+    row({ sec: '10', what: `${what}: one step`, cond, value: `${f0(rp.stepMs)} ms`, spread: 'every interval in turn, the first to the last', n: String(rp.intervals), target: '' });
+    row({ sec: '10', what: `${what}: open a process (History reads back)`, cond, value: `${f0(rp.openProcessMs)} ms`, spread: 'at the last interval, nothing read before', n: '1', target: '' });
+  }
+  for (const run of [plain, gzip]) {
+    const kind = run === plain ? 'plain' : 'gzip';
+    const extra = run.cpuPercent - none.cpuPercent;
+    row({
+      sec: '10',
+      what: `--record: the recorder's extra CPU, ${kind}`,
+      cond,
+      value: `${extra >= 0 ? '+' : ''}${f2(extra)} points`,
+      spread: `${run.label} ${pct(run.cpuPercent)} vs ${none.label} ${pct(none.cpuPercent)}, side by side over ${r.seconds.toFixed(0)} s`,
+      n: '1',
+      target: '',
+    });
+  }
+}
+
 async function section<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (only && !only.some((s) => name.startsWith(s))) return null;
   const t0 = Date.now();
@@ -471,6 +508,7 @@ async function main(): Promise<number> {
   const exp = await section(`7 Prometheus exporter with ${CFG.exporter.procs} active processes`, () =>
     exporterCost(CFG.exporter.procs, CFG.busy.rateHz, CFG.exporter.warmup, CFG.exporter.plan),
   );
+  const rec = await section(`10 --record with ${CFG.record.procs} active processes`, () => recordCost(CFG.record.procs, CFG.busy.rateHz, CFG.record.warmup, CFG.record.seconds));
 
   if (ov) overheadRows(ov);
   if (pc) progRatioRows(pc, ov);
@@ -482,6 +520,7 @@ async function main(): Promise<number> {
   exporterRows(exp);
   churnRows(churn);
   soakRows(soaked, live);
+  recordRows(rec);
 
   // A condition left out is a measurement that did not happen.
   problems.push(...notStarted);
@@ -523,6 +562,7 @@ async function main(): Promise<number> {
   if (live) commands.push(`- §9b: ${live.command}; stall read from the header every 0.5 s`);
   if (churn) commands.push(`- §8: ${churn.command}; CPU and RSS of both pids as in §5, sampled every 200 ms; eviction CPU = utime+stime of the addon's msgtop-evict thread`);
   if (exp) commands.push(`- §7: ${exp.command}; scrapes are GET /metrics from the bench (fetch), CPU and RSS of the exporter's pid as in §5`);
+  if (rec) commands.push(`- §10: ${rec.command}; CPU of each pid as in §5; bytes and intervals are what each file grew by over the same window`);
 
   const report = [
     ...header,

@@ -1,6 +1,7 @@
 // Command-line flags: meow parses, this file validates and names them.
 import meow from 'meow';
 import type { IpcMode } from '../data/model/model.js';
+import { isNumeric, SORT_NAMES, sortColumn, type ColumnId } from '../ui/columns.js';
 import type { ProbeChoice } from '../data/kernel/probe-choice.js';
 import { UserError } from '../data/user-error.js';
 import { parseListen, type ListenAddress } from '../export/listen.js';
@@ -18,10 +19,18 @@ const help = `
   Output
     (none)              the live table (needs a terminal)
     --json              one JSON object per interval on stdout
+    --batch             plain text, like top -b: per interval a header line
+                        and the ranked table, never an escape code
     --prometheus [ADDR:]PORT
                         serve Prometheus metrics on /metrics: headless, or
                         next to the live table when run in a terminal
                         (127.0.0.1 unless ADDR is given, e.g. 0.0.0.0:9464)
+
+  Record and replay
+    --record FILE       also write every interval to FILE (a new file, mode
+                        0600; FILE.gz: gzip), with the table, --batch or --json
+    --replay FILE       open a recording in the same table (no root needed);
+                        with --json or --batch: print it again
 
   Options
     --interval SECONDS  refresh interval (default 1; 0.1 to 60)
@@ -30,7 +39,12 @@ const help = `
     --comm NAME         only processes whose command name contains NAME
     --container ID      only processes of this container (id prefix), or
                         "host": processes outside any container
-    --filter TEXT       start with this fuzzy filter (live table)
+    --filter TEXT       start with this fuzzy filter (table, --batch)
+    --sort COLUMN       rank by this column: msgs (default), send, recv, in,
+                        out, err, calls, bytes, sendmsg, recvmsg, sendmmsg,
+                        recvmmsg, msgsnd, pid, user or comm
+    --totals            cumulative totals instead of rates per second
+    --rows N            --batch: at most N rows per interval (default: all)
     --probes MODE       auto | sock | fexit | syscalls (default auto: the
                         socket-layer tracepoints, which do not slow other
                         syscalls; else fexit on the syscalls (BPF trampolines),
@@ -62,10 +76,23 @@ const help = `
     sudo msgtop --json --iterations 5 --pid 1234
     sudo msgtop --probes syscalls --ipc always
     sudo msgtop --prometheus 9464
+    sudo msgtop --batch --iterations 3 --rows 10
+    sudo msgtop --record /var/tmp/incident.jsonl.gz
+    msgtop --replay incident.jsonl.gz
 `;
 
 export interface Options {
   json: boolean;
+  batch: boolean;
+  /** --record FILE: where to write the recording. */
+  record: string | null;
+  /** --replay FILE: the recording to open instead of the kernel. */
+  replay: string | null;
+  /** --sort; null: the default (msgs). */
+  sortBy: ColumnId | null;
+  totals: boolean;
+  /** --batch: rows per interval; null: all. */
+  rows: number | null;
   intervalMs: number;
   iterations: number | null;
   pids: number[];
@@ -99,6 +126,17 @@ function number(flag: string, value: number | undefined, min: number, max: numbe
   return value;
 }
 
+function path(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value === '') throw new UserError(`--${flag} takes a file name`, 2);
+  return value;
+}
+
+/** Numbers rank largest first; names read A-Z (as the sort keys do). */
+export function sortDescending(id: ColumnId): boolean {
+  return isNumeric(id);
+}
+
 export function parseOptions(argv: string[]): Options {
   const cli = meow(help, {
     importMeta: import.meta,
@@ -106,14 +144,20 @@ export function parseOptions(argv: string[]): Options {
     allowUnknownFlags: false,
     flags: {
       json: { type: 'boolean', default: false },
+      batch: { type: 'boolean', default: false },
+      record: { type: 'string' },
+      replay: { type: 'string' },
+      sort: { type: 'string' },
+      totals: { type: 'boolean', default: false },
+      rows: { type: 'number' },
       interval: { type: 'number' },
       iterations: { type: 'number' },
       pid: { type: 'number', isMultiple: true },
       comm: { type: 'string' },
       container: { type: 'string' },
       filter: { type: 'string' },
-      probes: { type: 'string', default: 'auto' },
-      ipc: { type: 'string', default: 'auto' },
+      probes: { type: 'string' },
+      ipc: { type: 'string' },
       allEvents: { type: 'boolean', default: false },
       ringbufKb: { type: 'number' },
       linger: { type: 'number' },
@@ -136,16 +180,51 @@ export function parseOptions(argv: string[]): Options {
     throw new UserError(`--prometheus takes [ADDR:]PORT, e.g. 9464 or 0.0.0.0:9464, not "${f.prometheus}"`, 2);
   }
   if (prometheus && f.json) throw new UserError('--prometheus and --json are separate modes: run two msgtop processes for both', 2);
+  if (f.batch && f.json) throw new UserError('--batch and --json are two output formats: choose one', 2);
+  if (f.batch && prometheus) throw new UserError('--prometheus and --batch are separate modes: run two msgtop processes for both', 2);
+  const record = path('record', f.record);
+  const replay = path('replay', f.replay);
+  if (replay !== null) {
+    if (record !== null) throw new UserError('--replay reads a recording and --record writes one: use one of them', 2);
+    if (prometheus) throw new UserError('--prometheus serves the live kernel, not a recording: drop it or --replay', 2);
+    // What the kernel side is told does nothing to a recording: say so
+    // rather than ignore it.
+    const live: [string, unknown][] = [
+      ['interval', f.interval],
+      ['probes', f.probes],
+      ['ipc', f.ipc],
+      ['all-events', f.allEvents || undefined],
+      ['ringbuf-kb', f.ringbufKb],
+      ['linger', f.linger],
+      ['max-exited', f.maxExited],
+      ['max-procs', f.maxProcs],
+    ];
+    const given = live.find(([, v]) => v !== undefined);
+    if (given) throw new UserError(`--${given[0]} applies to the live kernel, not to --replay (a recording keeps the settings it was made with)`, 2);
+  }
+  let sortBy: ColumnId | null = null;
+  if (f.sort !== undefined) {
+    sortBy = sortColumn(f.sort);
+    if (sortBy === null) throw new UserError(`--sort takes one of ${SORT_NAMES.join(', ')}, not "${f.sort}"`, 2);
+  }
+  const rows = number('rows', f.rows, 1, Number.MAX_SAFE_INTEGER);
+  if (rows !== undefined && !f.batch) throw new UserError('--rows applies to --batch', 2);
   return {
     json: f.json,
+    batch: f.batch,
+    record,
+    replay,
+    sortBy,
+    totals: f.totals,
+    rows: rows === undefined ? null : Math.floor(rows),
     intervalMs: Math.round((number('interval', f.interval, 0.1, 60) ?? 1) * 1000),
     iterations: iterations === undefined ? null : Math.floor(iterations),
     pids: f.pid ?? [],
     comm: f.comm ?? null,
     container: f.container ?? null,
     filter: f.filter ?? null,
-    probes: oneOf('probes', f.probes, ['auto', 'sock', 'fexit', 'syscalls'] as const),
-    ipc: oneOf('ipc', f.ipc, ['auto', 'always', 'off'] as const),
+    probes: oneOf('probes', f.probes ?? 'auto', ['auto', 'sock', 'fexit', 'syscalls'] as const),
+    ipc: oneOf('ipc', f.ipc ?? 'auto', ['auto', 'always', 'off'] as const),
     allEvents: f.allEvents,
     ringbufBytes: ringKb * 1024,
     lingerMs: (number('linger', f.linger, 0, 86_400) ?? 60) * 1000,

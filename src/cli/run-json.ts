@@ -1,4 +1,7 @@
-// `msgtop --json`: one JSON object per interval on stdout.
+// `msgtop --json` and `msgtop --batch`: one JSON object, or one text block,
+// per interval on stdout.
+import { batchBlock } from './batch.js';
+import { batchUi } from './initial-ui.js';
 import { jsonLine } from './json.js';
 import { filterProcesses } from '../data/model/filter.js';
 import type { Model } from '../data/model/model.js';
@@ -9,8 +12,15 @@ import type { Options } from './options.js';
 /** A supervisor's ways of saying stop: a clean end, status 0. */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
-export function runJson(source: Source, opts: Options): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
+/** The sampler every sink uses; --record also wants each interval's events. */
+export function samplerFor(source: Source, opts: Options, extra: { rowHistoryLen?: number } = {}): Sampler {
+  return new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, keepDelivered: opts.record !== null, ...extra });
+}
+
+/** Samples every interval and writes what `format` makes of each Model;
+ * `onSample` sees every Model after the baseline (the recorder). */
+function runPrinted(source: Source, opts: Options, format: (m: Model) => string, onSample: (m: Model) => void): Promise<number> {
+  const sampler = samplerFor(source, opts);
   let printed = 0;
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
@@ -23,8 +33,8 @@ export function runJson(source: Source, opts: Options): Promise<number> {
     const tick = (): void => {
       const m = sampler.sample();
       if (opts.iterations !== null && printed >= opts.iterations) return finish();
-      const out: Model = { ...m, processes: [...filterProcesses(opts, m.processes)] };
-      process.stdout.write(jsonLine(out) + '\n');
+      onSample(m);
+      process.stdout.write(format(m));
       printed++;
       timer = setTimeout(tick, opts.intervalMs);
     };
@@ -32,4 +42,23 @@ export function runJson(source: Source, opts: Options): Promise<number> {
     sampler.sample(); // baseline at attach; the first line comes one interval later
     timer = setTimeout(tick, opts.intervalMs);
   });
+}
+
+/** The --json line for a Model, with the --pid/--comm/--container filter applied. */
+export function jsonText(opts: Options): (m: Model) => string {
+  return (m) => jsonLine({ ...m, processes: [...filterProcesses(opts, m.processes)] }) + '\n';
+}
+
+/** The --batch block for a Model. */
+export function batchText(opts: Options): (m: Model) => string {
+  const ui = batchUi(opts);
+  return (m) => batchBlock(m, ui, opts.rows);
+}
+
+export function runJson(source: Source, opts: Options, onSample: (m: Model) => void = () => {}): Promise<number> {
+  return runPrinted(source, opts, jsonText(opts), onSample);
+}
+
+export function runBatch(source: Source, opts: Options, onSample: (m: Model) => void = () => {}): Promise<number> {
+  return runPrinted(source, opts, batchText(opts), onSample);
 }

@@ -8,12 +8,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Model } from '../data/model/model.js';
 import { matches } from '../data/model/filter.js';
-import { Sampler } from '../data/sample/sampler.js';
 import type { Source } from '../data/kernel/source.js';
 import { UserError } from '../data/user-error.js';
 import { formatListen, type ListenAddress } from '../export/listen.js';
 import { createRegistry } from '../export/metrics.js';
 import type { Options } from './options.js';
+import { samplerFor } from './run-json.js';
 
 type ExporterOptions = Options & { prometheus: ListenAddress };
 
@@ -65,13 +65,18 @@ export async function serveMetrics(opts: ExporterOptions, latest: () => Model | 
 }
 
 /** Headless: samples every interval and serves the newest Model.
- * `listening` runs once the port is bound (privileges are dropped then). */
-export async function runPrometheus(source: Source, opts: ExporterOptions, listening: () => void = () => {}): Promise<number> {
-  let latest: Model | null = null;
+ * `listening` runs once the port is bound (privileges are dropped then);
+ * `onSample` sees every Model after the first (the recorder). */
+export async function runPrometheus(
+  source: Source,
+  opts: ExporterOptions,
+  listening: () => void = () => {},
+  onSample: (m: Model) => void = () => {},
+): Promise<number> {
+  const sampler = samplerFor(source, opts);
+  let latest: Model | null = sampler.sample();
   const stopServing = await serveMetrics(opts, () => latest, true);
   listening();
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited });
-  latest = sampler.sample();
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
@@ -85,6 +90,7 @@ export async function runPrometheus(source: Source, opts: ExporterOptions, liste
     };
     const tick = (): void => {
       latest = sampler.sample();
+      onSample(latest);
       if (opts.iterations !== null && ++samples >= opts.iterations) return finish();
       timer = setTimeout(tick, opts.intervalMs);
     };

@@ -1,27 +1,25 @@
-// The live table: samples the source every interval and re-renders <App>.
+// The table: renders <App> and re-renders it with each Model a feed hands
+// over: the live kernel, sampled every interval, or a recording played back.
 import { render, useStdout } from 'ink';
-import type { Model } from '../data/model/model.js';
-import { Sampler } from '../data/sample/sampler.js';
+import type { Model, RecordingStatus } from '../data/model/model.js';
 import type { Source } from '../data/kernel/source.js';
+import type { Player } from '../record/player.js';
 import type { Options } from './options.js';
+import { samplerFor } from './run-json.js';
 import { App, type AppProps } from '../ui/App.js';
 import { SPARK_WIDTH } from '../ui/columns.js';
-import type { Controls } from '../ui/controls.js';
+import type { Controls, ReplayCommand } from '../ui/controls.js';
 import type { UiState } from '../ui/state.js';
 import { enterAltScreen, leaveAltScreen, resumeTerminal, setUnmount, suspendTerminal } from './terminal.js';
 import { crashError, testCrash } from './test-crash.js';
+
+export { initialUi } from './initial-ui.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 const SIGQUIT_STATUS = 128 + 3;
 
 /** First refresh comes quickly so rates show without waiting a full interval. */
 const FIRST_REFRESH_MS = 250;
-
-/** The flags that are UI state: the filters start as the user's own, shown
- * on screen and cleared by Esc, never applied behind the table's back. */
-export function initialUi(opts: Options): Partial<UiState> {
-  return { filter: opts.filter ?? '', pids: opts.pids, comm: opts.comm, container: opts.container, intervalMs: opts.intervalMs };
-}
 
 /** Ink's write to stdout: it erases its frame, writes, then draws the last
  * frame again in full, which is how a redraw after `fg` is asked for. */
@@ -33,28 +31,97 @@ function Root(props: AppProps) {
   return <App {...props} />;
 }
 
-/** `onSample` sees every Model (the exporter next to the table serves it).
- * Resolves 0 when the user quits or a signal ends it; rejects with an error
- * that broke rendering (Ink has unmounted by then). */
-export function runTui(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void, onSample: (m: Model) => void = () => {}): Promise<number> {
-  const sampler = new Sampler(source, { lingerMs: opts.lingerMs, maxExited: opts.maxExited, rowHistoryLen: SPARK_WIDTH });
-  const initial = initialUi(opts);
+/** Where the table's Models come from, and where its requests go. */
+export interface TuiFeed {
+  /** The Model drawn first. */
+  first(): Model;
+  /** Hands every later Model to `draw`, from now until close(). */
+  start(draw: (m: Model) => void): void;
+  /** A new Model now (after `fg`). */
+  refresh(): void;
+  watch(key: string | null): void;
+  setIntervalMs(ms: number): void;
+  setGlobalEvents(on: boolean): void;
+  replay?(cmd: ReplayCommand): void;
+  close(): void;
+}
+
+export interface LiveHooks {
+  /** Sees every Model (the exporter next to the table serves it, the recorder writes it). */
+  onSample?: (m: Model) => void;
+  /** Shown in the header: where --record writes, or why it stopped. */
+  recording?: () => RecordingStatus;
+}
+
+/** The live kernel: a sampler read every interval (+ and - change it). */
+export function liveFeed(source: Source, opts: Options, setGlobalEvents: (on: boolean) => void, hooks: LiveHooks = {}): TuiFeed {
+  const sampler = samplerFor(source, opts, { rowHistoryLen: SPARK_WIDTH });
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
-  let ended = false;
+  let draw: (m: Model) => void = () => {};
+  const sample = (): Model => {
+    const m = sampler.sample();
+    hooks.onSample?.(m);
+    return hooks.recording ? { ...m, recording: hooks.recording() } : m;
+  };
+  const schedule = (ms: number): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      draw(sample());
+      schedule(intervalMs);
+    }, ms);
+  };
+  return {
+    first: sample,
+    start: (d) => {
+      draw = d;
+      schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
+    },
+    refresh: () => schedule(0),
+    watch: (key) => sampler.watch(key),
+    setIntervalMs: (ms) => {
+      intervalMs = ms;
+      schedule(ms);
+    },
+    setGlobalEvents,
+    close: () => {
+      if (timer) clearTimeout(timer);
+      source.close();
+    },
+  };
+}
 
+/** A recording, played back by the replay keys. */
+export function replayFeed(player: Player): TuiFeed {
+  return {
+    first: () => player.current(),
+    start: (draw) => player.start(draw),
+    // The frame Ink draws again after `fg` is the current interval.
+    refresh: () => {},
+    watch: (key) => player.watch(key),
+    // The recording's own interval and events are what there is.
+    setIntervalMs: () => {},
+    setGlobalEvents: () => {},
+    replay: (cmd) => player.command(cmd),
+    close: () => player.close(),
+  };
+}
+
+/** Resolves 0 when the user quits or a signal ends it; rejects with an error
+ * that broke rendering (Ink has unmounted by then). */
+export function runTui(feed: TuiFeed, initial: Partial<UiState>): Promise<number> {
+  let ended = false;
   return new Promise((resolve, reject) => {
     const end = (): void => {
       if (ended) return;
       ended = true;
-      if (timer) clearTimeout(timer);
       for (const sig of SIGNALS) process.off(sig, onSignal);
       process.off('SIGTSTP', onStop);
       process.off('SIGCONT', onContinue);
       setUnmount(null);
+      feed.close();
       app.unmount();
       leaveAltScreen();
-      source.close();
       resolve(0);
     };
     // Ctrl-C typed arrives as a key (App calls quit); the same signals from
@@ -81,51 +148,37 @@ export function runTui(source: Source, opts: Options, setGlobalEvents: (on: bool
     };
     const onStop = (): void => suspend();
     // fg, or a SIGCONT after anyone's SIGSTOP: raw mode, the alternate
-    // screen and the whole frame again, then a fresh sample.
+    // screen and the whole frame again, then a fresh Model.
     const resume = (): void => {
       if (ended) return;
       resumeTerminal();
       inkWrite?.('');
-      schedule(0);
+      feed.refresh();
     };
     const onContinue = (): void => resume();
 
     const controls: Controls = {
-      watch: (key) => sampler.watch(key),
-      setIntervalMs: (ms) => {
-        intervalMs = ms;
-        schedule(ms);
-      },
-      setGlobalEvents,
+      watch: (key) => feed.watch(key),
+      setIntervalMs: (ms) => feed.setIntervalMs(ms),
+      setGlobalEvents: (on) => feed.setGlobalEvents(on),
       suspend,
       quit: end,
-    };
-    const sample = (): Model => {
-      const m = sampler.sample();
-      onSample(m);
-      return m;
+      ...(feed.replay ? { replay: (cmd: ReplayCommand) => feed.replay!(cmd) } : {}),
     };
     const draw = (m: Model): void => app.rerender(<Root model={m} controls={controls} initial={initial} />);
-    const schedule = (ms: number): void => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        draw(sample());
-        schedule(intervalMs);
-      }, ms);
-    };
     for (const sig of SIGNALS) process.on(sig, onSignal);
     process.on('SIGTSTP', onStop);
     process.on('SIGCONT', onContinue);
     enterAltScreen();
-    const app = render(<Root model={sample()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
+    const app = render(<Root model={feed.first()} controls={controls} initial={initial} />, { exitOnCtrlC: false });
     setUnmount(() => app.unmount());
     // A component that throws: Ink shows its error screen and unmounts.
     app.waitUntilExit().catch((e: unknown) => {
       if (ended) return;
       ended = true;
-      if (timer) clearTimeout(timer);
+      feed.close();
       reject(e);
     });
-    schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
+    feed.start(draw);
   });
 }

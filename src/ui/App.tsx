@@ -8,7 +8,7 @@ import { handleKey, resolveSelection, type Effect, type KeyContext } from './act
 import { effectiveSort, fitColumns, sortableIds } from './columns.js';
 import type { Controls } from './controls.js';
 import { Footer } from './footer.js';
-import { Header, headerHeight, headerInfo, headerTagLine } from './header.js';
+import { Header, headerHeight, headerInfo, headerNotice, headerTagLine } from './header.js';
 import { Help } from './help.js';
 import { decodeFunctionKey, fromInk, type Stroke } from './keys.js';
 import { detailFor, DetailView, paneList } from './panes/detail.js';
@@ -42,6 +42,8 @@ function run(controls: Controls, e: Effect): void {
       return controls.setGlobalEvents(e.on);
     case 'suspend':
       return controls.suspend();
+    case 'replay':
+      return controls.replay?.(e.cmd);
     case 'quit':
       return controls.quit();
   }
@@ -108,7 +110,11 @@ export function App(props: AppProps) {
   // One line short of the terminal: a frame as tall as the screen makes Ink
   // clear and redraw everything, which flickers over ssh.
   const height = size.rows - 1;
-  const bodyHeight = Math.max(1, height - headerHeight(ui) - 1);
+  // The newest Model's news (a recording that stopped), even while paused.
+  const tags = headerTagLine(ui);
+  const notice = headerNotice(model);
+  const bodyHeight = Math.max(1, height - headerHeight(tags, notice) - 1);
+  const replay = model.replay !== undefined;
   const columns = useMemo(
     () => fitColumns(size.columns, { syscall: ui.syscall, groupByContainer: ui.groupByContainer }),
     [size.columns, ui.syscall, ui.groupByContainer],
@@ -141,6 +147,7 @@ export function App(props: AppProps) {
     listLength: list.length,
     anchor: list.anchor,
     watching: (detailRow?.folded ?? 0) === 0,
+    replay,
   };
 
   // An initial state may already be drilled in (e.g. a CLI preset).
@@ -170,7 +177,7 @@ export function App(props: AppProps) {
       ? 'no message traffic seen yet'
       : 'no process matches (Esc clears filters)';
   let body;
-  if (ui.help) body = <Help height={bodyHeight} />;
+  if (ui.help) body = <Help height={bodyHeight} replay={replay} />;
   else if (ui.view === 'detail')
     body = (
       <DetailView
@@ -181,6 +188,7 @@ export function App(props: AppProps) {
         scroll={ui.scroll}
         width={size.columns}
         height={bodyHeight}
+        replay={replay}
       />
     );
   else if (ui.view === 'events')
@@ -213,11 +221,11 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={info} totals={ui.totals} tags={headerTagLine(ui)} intervalMs={ui.intervalMs} />
+        <Header model={info} totals={ui.totals} tags={tags} notice={notice} intervalMs={ui.intervalMs} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>
-        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} />
+        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} replay={replay} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -4,6 +4,7 @@ import { NO_FILTER } from '../data/model/filter.js';
 import { SYSCALLS } from '../data/model/model.js';
 import type { Stroke } from './keys.js';
 import { actionOf, lineActionOf, type Action } from './keymap.js';
+import type { ReplayCommand } from './controls.js';
 import type { RowList } from './rank.js';
 import { isNumeric, type ColumnId } from './columns.js';
 import { INTERVAL_STEPS_MS, PANES, type UiState } from './state.js';
@@ -13,6 +14,7 @@ export type Effect =
   | { kind: 'interval'; ms: number }
   | { kind: 'global-events'; on: boolean }
   | { kind: 'suspend' }
+  | { kind: 'replay'; cmd: ReplayCommand }
   | { kind: 'quit' };
 
 /** What the current screen looks like, as far as keys care. */
@@ -29,6 +31,8 @@ export interface KeyContext {
   anchor: 'top' | 'bottom';
   /** The detail on screen was asked for with watch() (not a folded row). */
   watching: boolean;
+  /** The Models come from a recording: the playback keys work, space plays and pauses. */
+  replay?: boolean;
 }
 
 export interface Outcome {
@@ -207,15 +211,30 @@ function pickKey(s: UiState, a: Action | null): Outcome | null {
 const QUIT: Outcome['effects'] = [{ kind: 'quit' }];
 const SUSPEND: Outcome['effects'] = [{ kind: 'suspend' }];
 
+/** What a key asks of the playback of a recording, if anything. */
+const PLAYBACK: Partial<Record<Action, ReplayCommand>> = {
+  pause: 'play-pause',
+  'step-back': 'back',
+  'step-forward': 'forward',
+  'jump-back': 'back-10',
+  'jump-forward': 'forward-10',
+  start: 'first',
+  end: 'last',
+  speed: 'speed',
+};
+
 export function handleKey(s: UiState, k: Stroke, ctx: KeyContext): Outcome {
   const unchanged: Outcome = { state: s, effects: [] };
   if (s.filterEditing && s.view === 'processes') return filterKey(s, k, ctx) ?? unchanged;
-  const a = actionOf(k);
+  const a = actionOf(k, ctx.replay ? 'replay' : 'live');
   if (a === 'quit') return { state: s, effects: QUIT };
   if (a === 'suspend') return { state: s, effects: SUSPEND };
   if (a === 'help') return { state: { ...s, help: !s.help }, effects: [] };
   // Any other key just closes the help overlay.
   if (s.help) return { state: { ...s, help: false }, effects: [] };
+  // In a replay, whatever the view: the next interval is what to look at.
+  const cmd = ctx.replay && a !== null ? PLAYBACK[a] : undefined;
+  if (cmd !== undefined) return { state: s, effects: [{ kind: 'replay', cmd }] };
   switch (a) {
     case 'pause':
       return { state: { ...s, paused: !s.paused }, effects: [] };

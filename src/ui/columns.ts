@@ -193,3 +193,23 @@ export function effectiveSort(requested: ColumnId, ui: Pick<UiState, 'syscall' |
   const ids = sortableIds(available(ui));
   return ids.includes(requested) ? requested : 'msgs';
 }
+
+/** Every column of this view at its base width (--batch prints them all). */
+export function allColumns(ui: Pick<UiState, 'syscall' | 'groupByContainer'>): Column[] {
+  return available(ui);
+}
+
+/** Names --sort takes: column ids. */
+export const SORT_NAMES: readonly ColumnId[] = ['pid', 'user', 'comm', ...NUMERIC_IDS];
+
+/** The column a --sort value names: an id ("msgs") or a title ("MSG/s",
+ * "MSGS"), in any case; null when none. */
+export function sortColumn(name: string): ColumnId | null {
+  const n = name.toLowerCase();
+  for (const id of SORT_NAMES) {
+    if (id === n) return id;
+    const c = isNumeric(id) ? NUMERIC[id] : null;
+    if (c && (c.rate.toLowerCase() === n || c.total.toLowerCase() === n)) return id;
+  }
+  return null;
+}

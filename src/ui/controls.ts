@@ -1,5 +1,9 @@
 // The UI's only way to ask the engine for anything. The UI never does I/O;
 // it calls these and waits for the next Model.
+
+/** Playback of a recording (--replay): what the replay keys ask for. */
+export type ReplayCommand = 'play-pause' | 'back' | 'forward' | 'back-10' | 'forward-10' | 'first' | 'last' | 'speed';
+
 export interface Controls {
   /** Keep per-thread/peer/event detail for this process key; null stops. */
   watch(key: string | null): void;
@@ -11,4 +15,6 @@ export interface Controls {
   suspend(): void;
   /** The CLI unmounts Ink and restores the terminal. */
   quit(): void;
+  /** Only when the Models come from a recording. */
+  replay?(cmd: ReplayCommand): void;
 }

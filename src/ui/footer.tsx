@@ -2,10 +2,10 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { escapeControl } from '../data/model/sanitize.js';
-import { FOOTER, LINE_FOOTER } from './keymap.js';
+import { FOOTER, LINE_FOOTER, REPLAY_FOOTER } from './keymap.js';
 import type { UiState } from './state.js';
 
-export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filterEditing' | 'filter'>) {
+export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filterEditing' | 'filter'> & { replay?: boolean }) {
   if (props.filterEditing && props.view === 'processes') {
     return (
       <Text wrap="truncate">
@@ -18,7 +18,7 @@ export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filter
   }
   return (
     <Text wrap="truncate" dimColor>
-      {FOOTER[props.view]}
+      {(props.replay ? REPLAY_FOOTER : FOOTER)[props.view]}
     </Text>
   );
 });

@@ -30,8 +30,39 @@ export function headerTagLine(ui: UiState): string {
     .join(' ');
 }
 
-export function headerHeight(ui: UiState): number {
-  return headerTags(ui).length > 0 ? 4 : 3;
+/** What msgtop itself has to say on the fourth line: where it records (or
+ * why it stopped: an alarm), or what to know about the recording replayed. */
+export interface Notice {
+  text: string;
+  alarm: boolean;
+}
+
+export function headerNotice(m: Pick<Model, 'recording' | 'replay'>): Notice | null {
+  if (m.recording) {
+    const r = m.recording;
+    return r.error === null ? { text: `REC ${r.path}`, alarm: false } : { text: `recording to ${r.path} stopped: ${r.error}`, alarm: true };
+  }
+  if (m.replay?.note) return { text: m.replay.note, alarm: false };
+  return null;
+}
+
+/** Lines of the header: three, and a fourth for tags or a notice. */
+export function headerHeight(tags: string, notice: Notice | null): number {
+  return tags !== '' || notice !== null ? 4 : 3;
+}
+
+/** Wall-clock time to the second. */
+function clock(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (x: number) => String(x).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** Where a replay is: "21:14:03, interval 37 of 120, paused". */
+export function replayPosition(m: Pick<Model, 'ts' | 'replay'>): string {
+  const r = m.replay;
+  if (!r) return '';
+  return `${clock(m.ts)}, interval ${r.position} of ${r.count}, ${r.playing ? `playing ${r.speed}×` : 'paused'}`;
 }
 
 function Alarm(props: { label: string; value: number }) {
@@ -51,11 +82,14 @@ function Alarm(props: { label: string; value: number }) {
 }
 
 /** The parts of a Model the header shows (not the process list). */
-export type HeaderInfo = Pick<Model, 'host' | 'kernel' | 'probes' | 'probesReason' | 'ipc' | 'privileges' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv'>;
+export type HeaderInfo = Pick<
+  Model,
+  'ts' | 'intervalMs' | 'host' | 'kernel' | 'probes' | 'probesReason' | 'ipc' | 'privileges' | 'uptimeMs' | 'health' | 'maps' | 'cost' | 'send' | 'recv' | 'replay'
+>;
 
 export function headerInfo(m: Model): HeaderInfo {
-  const { host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv } = m;
-  return { host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv };
+  const { ts, intervalMs, host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv, replay } = m;
+  return { ts, intervalMs, host, kernel, probes, probesReason, ipc, privileges, uptimeMs, health, maps, cost, send, recv, replay };
 }
 
 /** The fullest of the maps that bound how many processes are counted at
@@ -78,6 +112,7 @@ interface HeaderProps {
   totals: boolean;
   /** headerTags, each in brackets; "" for none. */
   tags: string;
+  notice?: Notice | null;
   /** UiState.intervalMs: the interval asked for (the Model's is measured). */
   intervalMs: number;
 }
@@ -98,13 +133,25 @@ export const Header = memo(function Header(props: HeaderProps) {
   // Counts lost (drops, missed runs, full counter maps) and names or detail
   // lost (the other maps) all mean "the table is incomplete".
   const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull + h.procMapFull;
+  const notice = props.notice ?? null;
+  // A replay shows the recording's own interval; live, the one asked for.
+  const every = m.replay ? m.intervalMs : props.intervalMs;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint(theme, 'cyan')}>
           msgtop
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}${who}  (${m.probes}: ${escapeControl(m.probesReason)})`}
+        {m.replay && (
+          <>
+            {'  '}
+            <Text bold inverse>
+              {' REPLAY '}
+            </Text>
+            <Text bold>{` ${replayPosition(m)}`}</Text>
+          </>
+        )}
+        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(every)}  up ${fmtDuration(m.uptimeMs)}${who}  (${m.probes}: ${escapeControl(m.probesReason)})`}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>
@@ -122,8 +169,18 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Fill percent={mapFill(m.maps)} />
         {`  cost: bpf ${bpf}, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms`}
       </Text>
-      {props.tags !== '' && (
+      {(props.tags !== '' || notice !== null) && (
         <Text wrap="truncate" bold>
+          {notice !== null && (
+            <Text
+              inverse={notice.alarm && !theme.color}
+              backgroundColor={notice.alarm ? tint(theme, 'red') : undefined}
+              color={notice.alarm ? tint(theme, 'white') : undefined}
+            >
+              {escapeControl(notice.text)}
+            </Text>
+          )}
+          {notice !== null && props.tags !== '' ? '  ' : ''}
           {props.tags}
         </Text>
       )}

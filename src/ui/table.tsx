@@ -4,10 +4,10 @@
 // where the style differs (sort column, sparkline colour, filter matches).
 import { Text } from 'ink';
 import { memo, type ReactNode } from 'react';
+import { cellText, gap, headerCell, textOf } from './cells.js';
 import type { Column } from './columns.js';
-import { isNumeric, SPARK_WIDTH } from './columns.js';
-import { fit, textWidth, truncate } from './fit.js';
-import { fmtBytes, fmtCount } from './format.js';
+import { SPARK_WIDTH } from './columns.js';
+import { fit, truncate } from './fit.js';
 import { Highlighted } from './highlight.js';
 import type { TableRow } from './rows.js';
 import { sparkline } from './sparkline.js';
@@ -26,34 +26,20 @@ interface TableProps {
   emptyText: string;
 }
 
-/** Numbers and pid are right-aligned; text columns start after a one-space gap (but the first). */
-function rightAligned(c: Column): boolean {
-  return c.kind === 'count' || c.kind === 'bytes' || c.id === 'pid';
-}
-
-function gap(c: Column, first: boolean): number {
-  return first || rightAligned(c) ? 0 : 1;
-}
-
 const HeaderRow = memo(function HeaderRow(props: Pick<TableProps, 'columns' | 'sortBy' | 'sortDesc' | 'totals'>) {
   // Text before the sorted label, the label itself (inverse) and after it.
   let before = '';
   let label = '';
   let after = '';
+  const sort = { by: props.sortBy, desc: props.sortDesc, totals: props.totals };
   props.columns.forEach((c, i) => {
-    const sorted = c.id === props.sortBy;
-    const text = (props.totals ? c.total : c.rate) + (sorted ? (props.sortDesc ? '▼' : '▲') : '');
-    const pad = gap(c, i === 0);
-    const room = c.width - pad;
-    // A right-aligned label is inverse over its whole cell, a left one over the label only.
-    const shown = rightAligned(c) ? fit(text, room, true) : truncate(text, room);
-    const rest = ' '.repeat(room - textWidth(shown));
-    if (sorted) {
-      before += ' '.repeat(pad);
-      label = shown;
-      after = rest;
-    } else if (label === '') before += ' '.repeat(pad) + shown + rest;
-    else after += ' '.repeat(pad) + shown + rest;
+    const h = headerCell(c, i === 0, sort);
+    if (h.sorted) {
+      before += h.pad;
+      label = h.label;
+      after = h.rest;
+    } else if (label === '') before += h.pad + h.label + h.rest;
+    else after += h.pad + h.label + h.rest;
   });
   if (label === '') before = before.trimEnd();
   else after = after.trimEnd();
@@ -70,11 +56,6 @@ const HeaderRow = memo(function HeaderRow(props: Pick<TableProps, 'columns' | 's
   );
 });
 
-/** COMM cell: the name, and on a folded row how many exited processes it stands for. */
-function commText(row: TableRow): string {
-  return row.folded > 0 ? `${row.name} ×${fmtCount(row.folded)} exited` : row.name;
-}
-
 const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]; selected: boolean }) {
   const { row } = props;
   const theme = useTheme();
@@ -85,40 +66,27 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
     plain = '';
   };
   props.columns.forEach((c, i) => {
-    if (isNumeric(c.id)) {
-      const v = row.values[c.id];
-      plain += fit(c.kind === 'bytes' ? fmtBytes(v) : fmtCount(v), c.width, true);
-      return;
-    }
-    if (c.id === 'pid') {
-      plain += fit(row.pid !== null ? String(row.pid) : row.folded > 0 ? '—' : `×${row.count}`, c.width, true);
+    const hits = c.id === 'comm' ? row.nameHits : c.id === 'cmdline' ? row.cmdHits : [];
+    const color = c.id === 'spark' ? tint(theme, 'green') : undefined;
+    if (hits.length === 0 && color === undefined) {
+      plain += cellText(row, c, i === 0);
       return;
     }
     if (c.id === 'spark') {
       plain += ' ';
-      const spark = sparkline(row.history, SPARK_WIDTH);
-      const color = tint(theme, 'green');
-      if (color === undefined) plain += spark;
-      else {
-        flush();
-        parts.push(
-          <Text key={c.id} color={color}>
-            {spark}
-          </Text>,
-        );
-      }
-      return;
-    }
-    const text = c.id === 'user' ? row.user : c.id === 'ctr' ? row.container || '-' : c.id === 'cmdline' ? row.cmdline : commText(row);
-    const hits = c.id === 'comm' ? row.nameHits : c.id === 'cmdline' ? row.cmdHits : [];
-    const pad = gap(c, i === 0);
-    const cell = fit(text, c.width - pad);
-    plain += ' '.repeat(pad);
-    if (hits.length === 0) {
-      plain += cell;
+      flush();
+      parts.push(
+        <Text key={c.id} color={color}>
+          {sparkline(row.history, SPARK_WIDTH)}
+        </Text>,
+      );
       return;
     }
     // Highlight what survived the cut; the ellipsis and padding stay plain.
+    const text = textOf(row, c);
+    const pad = gap(c, i === 0);
+    const cell = fit(text, c.width - pad);
+    plain += ' '.repeat(pad);
     const cut = truncate(text, c.width - pad);
     const kept = cut === text ? text.length : cut.length - 1;
     flush();

@@ -59,6 +59,7 @@ export function recordingControls(): { controls: Controls; calls: Call[] } {
       setGlobalEvents: (on) => calls.push(['setGlobalEvents', on]),
       suspend: () => calls.push(['suspend', null]),
       quit: () => calls.push(['quit', null]),
+      replay: (cmd) => calls.push(['replay', cmd]),
     },
   };
 }

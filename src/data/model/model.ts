@@ -131,6 +131,10 @@ export interface Detail {
   events: EventRow[];
   /** Messages/s and bytes/s per interval, oldest first. */
   history: { messages: number[]; bytes: number[] };
+  /** Replay only: the recording holds no threads, peers or sizes for this
+   * process (it was not opened while recording); history and events are
+   * still rebuilt from the recorded intervals. */
+  unrecorded?: boolean;
 }
 
 export type ProbeMode = 'sock' | 'fexit' | 'syscalls';
@@ -210,4 +214,28 @@ export interface Model {
   detail: Detail | null;
   /** Recent events for all processes (global events pane), newest last. */
   events: EventRow[];
+  /** Events that reached msgtop since the previous Model, newest last, at
+   * most the global log's size (`skipped`: older ones left out). Set only
+   * when the sampler is asked to keep them (--record). */
+  delivered?: { events: EventRow[]; skipped: number };
+  /** Where --record writes, and why it stopped (null while it works). */
+  recording?: RecordingStatus;
+  /** Set when the Model comes from a recording (--replay). */
+  replay?: ReplayStatus;
+}
+
+export interface RecordingStatus {
+  path: string;
+  error: string | null;
+}
+
+export interface ReplayStatus {
+  /** 1-based interval shown, of `count`. */
+  position: number;
+  count: number;
+  playing: boolean;
+  /** Playback speed: 1, 4 or 16. */
+  speed: number;
+  /** Something the user should know about the file (it ended early), or null. */
+  note: string | null;
 }

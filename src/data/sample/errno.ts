@@ -32,3 +32,13 @@ export function errnoName(n: number): string {
   const abs = Math.abs(n);
   return NAMES.get(abs) ?? `errno ${abs}`;
 }
+
+const NUMBERS = new Map<string, number>([...NAMES].map(([n, name]) => [name, n]));
+
+/** 11 for "EAGAIN" (errnoName's inverse, "errno 999" included); -1 when unknown. */
+export function errnoNumber(name: string): number {
+  const n = NUMBERS.get(name);
+  if (n !== undefined) return n;
+  const m = /^errno (\d{1,5})$/.exec(name);
+  return m ? Number(m[1]) : -1;
+}

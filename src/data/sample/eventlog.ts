@@ -58,6 +58,9 @@ export class EventLog {
   private readonly globalMax: number;
   private readonly offsetNs: bigint;
   private watchedPid: number | null = null;
+  /** Events since the last takeDelivered(), while --record wants them. */
+  private delivered: Ring | null = null;
+  private deliveredSeen = 0;
 
   constructor(opts: EventLogOptions = {}) {
     this.globalMax = opts.globalMax ?? 2000;
@@ -77,11 +80,18 @@ export class EventLog {
       // Only the newest globalMax of a big batch can survive in the global log.
       const toGlobal = i >= n - this.globalMax;
       const toWatched = this.watchedPid !== null && eventTgid(buf, off) === this.watchedPid;
-      if (!toGlobal && !toWatched) continue;
+      if (!toGlobal && !toWatched) {
+        if (this.delivered) this.deliveredSeen++;
+        continue;
+      }
       if (sysName(buf.readUInt32LE(off + LAYOUT.mt_event.sys)) === null) continue;
       const e: Entry = { raw: Buffer.from(buf.subarray(off, off + EVENT_RECORD)), row: null };
       if (toGlobal) this.global.push(e);
       if (toWatched) this.watched.push(e);
+      if (this.delivered) {
+        this.deliveredSeen++;
+        if (toGlobal) this.delivered.push(e);
+      }
     }
   }
 
@@ -92,6 +102,23 @@ export class EventLog {
     this.watched.clear();
     if (pid === null) return;
     for (const e of this.global.entries()) if (eventTgid(e.raw, 0) === pid) this.watched.push(e);
+  }
+
+  /** From now on keep what arrives between takeDelivered() calls (at
+   * most the global log's size: the newest). */
+  keepDelivered(): void {
+    this.delivered ??= new Ring(this.globalMax);
+  }
+
+  /** Events that arrived since the last call, newest last, and how many
+   * more arrived than are kept. */
+  takeDelivered(): { events: EventRow[]; skipped: number } {
+    if (!this.delivered) return { events: [], skipped: 0 };
+    const events = this.delivered.entries().map((e) => this.row(e));
+    const skipped = this.deliveredSeen - events.length;
+    this.delivered.clear();
+    this.deliveredSeen = 0;
+    return { events, skipped };
   }
 
   /** All processes, newest last. */

@@ -33,6 +33,8 @@ export interface SamplerOptions {
   now?: () => number;
   /** msgtop's own CPU, wall clock and memory (tests replace it). */
   processClock?: ProcessClock;
+  /** Put the events that arrived in each interval in Model.delivered (--record). */
+  keepDelivered?: boolean;
 }
 
 export class Sampler {
@@ -53,6 +55,7 @@ export class Sampler {
   private samples = 0;
   private delivered = 0;
   private prevMono: bigint | null = null;
+  private readonly keepDelivered: boolean;
 
   constructor(
     private readonly source: Source,
@@ -68,6 +71,8 @@ export class Sampler {
     this.lengths = { historyLen, rowHistoryLen: Math.min(historyLen, opts.rowHistoryLen ?? 10) };
     this.startedAt = this.now();
     this.costs = new CostMeter(opts.processClock);
+    this.keepDelivered = opts.keepDelivered ?? false;
+    if (this.keepDelivered) this.events.keepDelivered();
     source.onEvents((buf) => {
       this.delivered += buf.length / EVENT_RECORD;
       this.events.push(buf);
@@ -139,6 +144,7 @@ export class Sampler {
       processes: rows,
       detail: this.detail.build(snap, sec, history),
       events: this.events.recent(),
+      ...(this.keepDelivered ? { delivered: this.events.takeDelivered() } : {}),
     };
   }
 

@@ -24,6 +24,8 @@ const TITLES: Record<PaneName, string> = {
 };
 
 const FOLDED_TEXT = 'Folded rows have no live detail: exited processes, only their totals (Summary).';
+const UNRECORDED_TEXT =
+  'Not in the recording: threads, peers and sizes are recorded only for a process opened while recording. Summary, History and Events are rebuilt from the intervals.';
 
 /** Detail only counts when it is for the process on screen. */
 export function detailFor(detail: Detail | null, key: string | null): Detail | null {
@@ -80,6 +82,8 @@ interface DetailViewProps {
   scroll: number;
   width: number;
   height: number;
+  /** Replaying a recording: say what it lacks rather than "collecting". */
+  replay?: boolean;
 }
 
 export function DetailView(props: DetailViewProps) {
@@ -98,14 +102,17 @@ export function DetailView(props: DetailViewProps) {
   // starts collecting when we call watch(); a folded row never gets any.
   const folded = props.row.folded > 0 && props.pane !== 'summary';
   const waiting = props.pane !== 'summary' && props.detail === null;
+  const unrecorded = (props.detail?.unrecorded ?? false) && (props.pane === 'threads' || props.pane === 'peers' || props.pane === 'sizes');
   return (
     <Box flexDirection="column">
       <Title row={props.row} />
       <Tabs pane={props.pane} />
       {folded ? (
         <Text dimColor>{FOLDED_TEXT}</Text>
+      ) : unrecorded ? (
+        <Text dimColor>{UNRECORDED_TEXT}</Text>
       ) : waiting ? (
-        <Text dimColor>collecting…</Text>
+        <Text dimColor>{props.replay ? UNRECORDED_TEXT : 'collecting…'}</Text>
       ) : (
         {
           summary: <Summary {...pane} />,
