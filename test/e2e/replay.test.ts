@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, msggen, progsLeft, timeScale } from '../integration/harness.js';
 import { fmtCount } from '../../src/ui/format.js';
+import { tableRows } from './screen.js';
 
 // Filters typed below match command lines: keep this one's plain (see tui.test.ts).
 process.title = 'replay-e2e';
@@ -49,19 +50,6 @@ async function gone(s: string): Promise<void> {
     assert.ok(Date.now() < deadline, `${s} still running after q`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Table rows: lines after the column header that start with a pid. */
-function tableRows(x: string): string[][] {
-  const lines = x.split('\n');
-  const head = lines.findIndex((l) => /^\s*PID\s+USER\s+COMM/.test(l));
-  if (head < 0) return [];
-  const rows: string[][] = [];
-  for (const l of lines.slice(head + 1)) {
-    if (!/^\s*\d+\s/.test(l)) break;
-    rows.push(l.trim().split(/\s+/));
-  }
-  return rows;
 }
 
 let dir: string;

@@ -7,6 +7,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, msggen, probeModes, progsLeft, timeScale } from '../integration/harness.js';
+import { tableRows } from './screen.js';
 
 // This process and the tmux server send and receive messages too, so they are
 // in the table, and the filter typed below ("msggen") matches command lines:
@@ -40,19 +41,6 @@ async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000 *
     await new Promise((r) => setTimeout(r, 100 * timeScale)); // each capture is a process msgtop counts
   }
   throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-}
-
-/** Table rows: lines after the column header, up to the first blank line. */
-function tableRows(s: string): string[][] {
-  const lines = s.split('\n');
-  const head = lines.findIndex((l) => /^\s*PID\s+USER\s+COMM/.test(l));
-  if (head < 0) return [];
-  const rows: string[][] = [];
-  for (const l of lines.slice(head + 1)) {
-    if (!/^\s*\d+\s/.test(l)) break;
-    rows.push(l.trim().split(/\s+/));
-  }
-  return rows;
 }
 
 let gen: ChildProcess;
