@@ -64,7 +64,9 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
       await sleep(100);
     }
     tui = await startTui();
-    busy = await startBusy(procs, rateHz, seconds, true);
+    // Ten wake-ups a second each: at one per message, 2,000 processes'
+    // timers alone saturate a 2-CPU machine.
+    busy = await startBusy(procs, rateHz, seconds, { hold: true, burst: Math.max(1, Math.round(rateHz / 10)) });
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
     const rssOf = { json: [] as number[], tui: [] as number[] };

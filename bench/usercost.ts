@@ -165,12 +165,15 @@ export interface Busy {
 }
 
 /** `procs` workers each sending a message `rateHz` times a second for
- * `seconds`; with `hold`, they stay alive after their result until stopped. */
-export async function startBusy(procs: number, rateHz: number, seconds: number, hold = false): Promise<Busy> {
+ * `seconds`; with `hold`, they stay alive after their result until stopped;
+ * with `burst`, they send that many at a time (fewer wake-ups). */
+export async function startBusy(procs: number, rateHz: number, seconds: number, o: { hold?: boolean; burst?: number } = {}): Promise<Busy> {
   const perParent = Math.min(1000, procs);
   const parents = Math.ceil(procs / perParent);
   const iterations = Math.ceil(seconds * rateHz);
-  const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait', ...(hold ? ['--hold'] : [])];
+  const args = ['--transport', 'unix', '--sendmsg', String(iterations), '--rate-hz', String(rateHz), '--procs', String(perParent), '--wait'];
+  if (o.hold) args.push('--hold');
+  if (o.burst) args.push('--burst', String(o.burst));
   const gens = Array.from({ length: parents }, () => start(msggen, args));
   const outs = gens.map((g) => collect(g));
   // The --procs parent forwards SIGTERM to its workers.

@@ -74,6 +74,7 @@ struct opts {
 	unsigned long vlen;
 	unsigned long ipc_delay_ms;
 	unsigned long rate_hz;
+	unsigned long burst;     /* --burst: paced iterations run this many back to back */
 	unsigned long threads, procs;
 	int wait, hold;
 	unsigned long long churn;   /* --churn: short-lived processes to run */
@@ -117,7 +118,7 @@ struct worker {
 };
 
 static struct opts o = {
-	.transport = T_UNIX, .size = 100, .vlen = 8, .threads = 1, .procs = 1,
+	.transport = T_UNIX, .size = 100, .vlen = 8, .threads = 1, .procs = 1, .burst = 1,
 };
 static struct worker *workers;
 static pthread_barrier_t barrier;
@@ -163,6 +164,8 @@ static void usage(void)
 "                             io_uring_enter(fd, 1, 1, GETEVENTS); one ring per thread\n"
 "  --getppid N                N x syscall(SYS_getppid)\n"
 "  --rate-hz R                at most R iterations per second per thread (sleeps between)\n"
+"  --burst B                  with --rate-hz: B iterations back to back, then a sleep\n"
+"                             (the same rate with B times fewer wake-ups; default 1)\n"
 "  --threads T                run the sequence in T threads (\"msggen-w<i>\")\n"
 "  --procs P                  fork P worker processes\n"
 "  --wait                     print 'ready <pid>' after setup, start on a stdin line\n"
@@ -717,15 +720,20 @@ static int setup(struct worker *w)
  * --rate-hz: iteration k of a thread (over all its loops) starts no earlier
  * than t0 + k/R, on an absolute schedule so sleeps do not drift.  Sleeping
  * uses clock_nanosleep, not a message syscall, so counts stay exact.
+ * --burst B: only every B-th iteration waits, so B run back to back (the
+ * same rate with B times fewer wake-ups).
  */
 static void pace(struct worker *w)
 {
 	struct timespec t;
-	unsigned long long ns;
+	unsigned long long ns, k;
 
 	if (!o.rate_hz)
 		return;
-	ns = w->paced++ * 1000000000ULL / o.rate_hz;
+	k = w->paced++;
+	if (k % o.burst)
+		return;
+	ns = k * 1000000000ULL / o.rate_hz;
 	t.tv_sec = w->t0.tv_sec + (time_t)(ns / 1000000000ULL);
 	t.tv_nsec = w->t0.tv_nsec + (long)(ns % 1000000000ULL);
 	if (t.tv_nsec >= 1000000000L) {
@@ -1456,7 +1464,7 @@ static int run_churn(void)
 enum {
 	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
 	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_URING, O_GETPPID,
-	O_RATE_HZ, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_CHURN, O_CHURN_ALIVE, O_CHURN_NAMES, O_HELP
+	O_RATE_HZ, O_BURST, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_CHURN, O_CHURN_ALIVE, O_CHURN_NAMES, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -1476,6 +1484,7 @@ static const struct option longopts[] = {
 	{ "uring", required_argument, NULL, O_URING },
 	{ "getppid", required_argument, NULL, O_GETPPID },
 	{ "rate-hz", required_argument, NULL, O_RATE_HZ },
+	{ "burst", required_argument, NULL, O_BURST },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "procs", required_argument, NULL, O_PROCS },
 	{ "wait", no_argument, NULL, O_WAIT },
@@ -1527,6 +1536,7 @@ static void parse_args(int argc, char **argv)
 		case O_URING: o.n_uring = parse_num(on, optarg, 0, big); break;
 		case O_GETPPID: o.n_getppid = parse_num(on, optarg, 0, big); break;
 		case O_RATE_HZ: o.rate_hz = parse_num(on, optarg, 1, 1000000000UL); break;
+		case O_BURST: o.burst = parse_num(on, optarg, 1, 1000000UL); break;
 		case O_THREADS: o.threads = parse_num(on, optarg, 1, MAX_THREADS); break;
 		case O_PROCS: o.procs = parse_num(on, optarg, 1, MAX_PROCS); break;
 		case O_WAIT: o.wait = 1; break;
