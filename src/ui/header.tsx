@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Model } from '../data/model/model.js';
 import { escapeControl } from '../data/model/sanitize.js';
+import { clipParts, truncate } from './fit.js';
 import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
 import type { UiState } from './state.js';
 import { tint, useTheme } from './theme.js';
@@ -33,9 +34,11 @@ export function headerHeight(ui: UiState): number {
   return headerTags(ui).length > 0 ? 4 : 3;
 }
 
-function Alarm(props: { label: string; value: number }) {
+function Alarm(props: { label: string; value: number; of?: number }) {
   const theme = useTheme();
   const bad = props.value > 0;
+  // Out of how many, once some are lost: "drops 12 of 1.0k".
+  const of = bad && props.of !== undefined ? ` of ${fmtCount(props.of)}` : '';
   // Red background when colour is allowed, else inverse: visible either way.
   return (
     <Text
@@ -44,7 +47,7 @@ function Alarm(props: { label: string; value: number }) {
       backgroundColor={bad ? tint(theme, 'red') : undefined}
       color={bad ? tint(theme, 'white') : undefined}
     >
-      {`${props.label} ${fmtCount(props.value)}`}
+      {`${props.label} ${fmtCount(props.value)}${of}`}
     </Text>
   );
 }
@@ -79,6 +82,8 @@ interface HeaderProps {
   tags: string;
   /** UiState.intervalMs: the interval asked for (the Model's is measured). */
   intervalMs: number;
+  /** Terminal columns: the lines with names in them (host, filters) are cut to it. */
+  width: number;
 }
 
 /** Re-renders only when the sample or what it shows of the UI state changes. */
@@ -94,13 +99,20 @@ export const Header = memo(function Header(props: HeaderProps) {
   // Counts lost (drops, missed runs, full counter maps) and names or detail
   // lost (the other maps) all mean "the table is incomplete".
   const mapFull = h.counterMapFull + h.errnoMapFull + h.detailMapFull + h.procMapFull;
+  const [title, where] = clipParts(
+    [
+      'msgtop',
+      `  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}  (${m.probes}: ${escapeControl(m.probesReason)})`,
+    ],
+    props.width,
+  );
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint(theme, 'cyan')}>
-          msgtop
+          {title}
         </Text>
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(props.intervalMs)}  up ${fmtDuration(m.uptimeMs)}  (${m.probes}: ${escapeControl(m.probesReason)})`}
+        {where}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>
@@ -108,7 +120,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text color={send.errors + recv.errors > 0 ? tint(theme, 'yellow') : undefined}>{`err${per} ${fmtCount(send.errors + recv.errors)}`}</Text>
       </Text>
       <Text wrap="truncate">
-        <Alarm label="drops" value={h.ringbufDrops} />
+        <Alarm label="drops" value={h.ringbufDrops} of={h.ringbufEvents + h.ringbufDrops} />
         {'  '}
         <Alarm label="missed" value={h.progMissed} />
         {'  '}
@@ -120,7 +132,7 @@ export const Header = memo(function Header(props: HeaderProps) {
       </Text>
       {props.tags !== '' && (
         <Text wrap="truncate" bold>
-          {props.tags}
+          {truncate(props.tags, props.width)}
         </Text>
       )}
     </Box>

@@ -1,6 +1,7 @@
 // Runs the real msgtop (--json) and the workload generator as child
 // processes, and ends only the processes it started, by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -192,4 +193,30 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Ids of the BPF programs a process holds open (its fdinfo says prog_id):
+ * what one msgtop loaded, whatever other msgtop run on the machine. */
+export function progIdsOf(pid: number): number[] {
+  const ids = new Set<number>();
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    try {
+      const m = /^prog_id:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+      if (m) ids.add(Number(m[1])); // a link's fd names its program too
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return [...ids];
+}
+
+/** Those of `ids` still loaded, after giving the kernel 3 s (× timeScale) to free them. */
+export async function stillLoaded(ids: number[]): Promise<number[]> {
+  const deadline = Date.now() + 3000 * timeScale;
+  for (;;) {
+    const loaded = new Set(loadedProgs().map((p) => p.id));
+    const left = ids.filter((id) => loaded.has(id));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -62,8 +62,9 @@ export interface ProcessRow {
   container: string | null;
   /** cgroup v2 path, e.g. "/system.slice/dnsmasq.service". */
   cgroup: string;
-  /** Epoch ms when the process was seen gone; null while alive. For a
-   * folded row, the newest exit among the processes folded into it. */
+  /** When the process was seen gone, in ms of msgtop's monotonic clock (not
+   * the wall clock, which can step); null while alive. For a folded row, the
+   * newest exit among the processes folded into it. */
   exitedAt: number | null;
   /** 0 for one process. N > 0: this row is N exited processes with this
    * comm and container, folded together after they lingered; pid and
@@ -181,7 +182,7 @@ export interface Model {
    * tracepoints on 6.1". */
   probesReason: string;
   ipc: { mode: IpcMode; tracing: boolean; since: number | null };
-  /** ms since msgtop attached. */
+  /** ms since msgtop attached, by the monotonic clock. */
   uptimeMs: number;
   health: Health;
   /** null when the source does not report it. */

@@ -28,8 +28,11 @@ export interface SamplerOptions {
   historyLen?: number;
   /** Of those, how many each ProcessRow carries (the table's sparkline). */
   rowHistoryLen?: number;
-  /** Epoch ms clock. */
+  /** Monotonic ms clock: uptime, exit times and lingering. Never the wall
+   * clock, which an administrator or NTP may step back or forward. */
   now?: () => number;
+  /** Epoch ms, only to stamp each Model (its `ts`). */
+  wallNow?: () => number;
   /** msgtop's own CPU, wall clock and memory (tests replace it). */
   processClock?: ProcessClock;
 }
@@ -42,6 +45,7 @@ export class Sampler {
   private readonly maxExited: number;
   private readonly lengths: RowLengths;
   private readonly now: () => number;
+  private readonly wallNow: () => number;
   private readonly startedAt: number;
   private readonly host = hostname();
   private readonly kernel = release();
@@ -57,7 +61,8 @@ export class Sampler {
     private readonly source: Source,
     opts: SamplerOptions = {},
   ) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => performance.now());
+    this.wallNow = opts.wallNow ?? Date.now;
     this.registry = opts.registry ?? new Registry({ now: this.now });
     this.events = opts.events ?? new EventLog();
     this.detail = new DetailTracker(this.registry, this.events);
@@ -113,7 +118,7 @@ export class Sampler {
     this.folds.newInterval();
 
     return {
-      ts: now,
+      ts: this.wallNow(),
       intervalMs: Math.round(sec * 1000),
       host: this.host,
       kernel: this.kernel,
@@ -136,11 +141,15 @@ export class Sampler {
   private lifecycle(now: number, snap: RawSnapshot, sample: number): Proc[] {
     const shown: Proc[] = [];
     const exited: Proc[] = [];
+    this.registry.placePending();
     let kernelProcs: Map<string, KernelProc> | null = null;
     // Decoded only when a process is new this sample.
     const kernelProc = (tgid: number, startNs: bigint): KernelProc | undefined => {
       kernelProcs ??= new Map(
-        decodeProcs(snap.procs ?? Buffer.alloc(0)).map((r) => [`${r.tgid}:${r.startNs}`, { comm: r.comm.toString('utf8'), uid: r.uid }]),
+        decodeProcs(snap.procs ?? Buffer.alloc(0)).map((r) => [
+          `${r.tgid}:${r.startNs}`,
+          { comm: r.comm.toString('utf8'), uid: r.uid, cgroupId: r.cgroupId },
+        ]),
       );
       return kernelProcs.get(`${tgid}:${startNs}`);
     };
