@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { cli, msggen, progIdsOf, stillLoaded, timeScale } from '../integration/harness.js';
+import { tmuxServer } from './tmux.js';
 
 process.title = 'hostile-e2e';
 const SESSION = `hostile-e2e-${process.pid}`;
@@ -21,31 +22,7 @@ const ROWS = 50;
 const PER_GEN = 250;
 /** File names msggen runs under: the comm of every fourth worker. */
 const EXEC_NAMES = ['\u001b]2;owned\u0007x', '\u202eexe.gnp', 'a\nb\u001b[Kc\r', '字字字字字'];
-const TMUX_ENV = { ...process.env, E2E_NODE: process.execPath, E2E_CLI: cli };
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SESSION, ...args], { encoding: 'utf8', env: TMUX_ENV });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const capture = (...flags: string[]): string => tmux('capture-pane', '-p', ...flags, '-t', SESSION);
-
-async function keys(...k: string[]): Promise<void> {
-  tmux('send-keys', '-t', SESSION, ...k);
-  await new Promise((r) => setTimeout(r, 300));
-}
-
-async function waitFor(what: string, test: (s: string) => boolean, ms = 30_000 * timeScale): Promise<string> {
-  const deadline = Date.now() + ms;
-  let s = '';
-  while (Date.now() < deadline) {
-    s = capture();
-    if (test(s)) return s;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-}
+const { tmux, capture, keys, waitFor, running, kill } = tmuxServer(SESSION, 300);
 
 // Raw C0 (but newline), DEL, C1, line/paragraph separators, bidi embeddings,
 // overrides and isolates, zero-width characters and the BOM.
@@ -93,7 +70,7 @@ before(async () => {
     'read x; exec env -u CI "$E2E_NODE" "$E2E_CLI" --interval 1 --ipc off --all-events');
   tmux('pipe-pane', '-o', '-t', SESSION, `cat >> '${raw}'`);
   await keys('Enter');
-  await waitFor('the table', (s) => /PID\s+USER\s+COMM/.test(s));
+  await waitFor('the table', (s) => /PID\s+USER\s+COMM/.test(s), 30_000 * timeScale);
   // 4 × 250 workers, alive together, sending once a second each; half on
   // abstract sockets, half on files in `dir`.
   for (const [i, name] of EXEC_NAMES.entries()) {
@@ -122,15 +99,14 @@ before(async () => {
 after(async () => {
   for (const g of gens) if (g.exitCode === null) g.kill('SIGTERM'); // forwarded to the workers
   await Promise.all(gens.map((g) => (g.exitCode === null ? new Promise((r) => g.on('exit', r)) : null)));
-  spawnSync('tmux', ['-L', SESSION, 'kill-server']);
-  rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SESSION), { force: true });
+  kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
 it('1,000 hostile processes: every view keeps its layout, nothing escapes', async () => {
   assert.equal(workers.length, 4 * PER_GEN);
   // They are in the table, escaped.
-  const table = await waitFor('hostile rows', (s) => s.includes('\\x1b]0;pwned\\x07') && s.includes('\\u{202e}'));
+  const table = await waitFor('hostile rows', (s) => s.includes('\\x1b]0;pwned\\x07') && s.includes('\\u{202e}'), 30_000 * timeScale);
   assert.match(table, /^msgtop {2}/);
   checkScreen('table');
   await keys('t');
@@ -139,8 +115,7 @@ it('1,000 hostile processes: every view keeps its layout, nothing escapes', asyn
   // holds still while paging.
   // Every worker sends once a second: two intervals after they started, all
   // are in the table.
-  const since = Date.now();
-  await waitFor('two more intervals', () => Date.now() - since > 2500);
+  await new Promise((r) => setTimeout(r, 2500));
   await keys('Space');
   await waitFor('the pause', (s) => s.includes('[PAUSED]'));
   const seen = new Set<string>();
@@ -219,10 +194,10 @@ it('1,000 hostile processes: every view keeps its layout, nothing escapes', asyn
   assert.ok(progs.length > 0);
   await keys('q');
   const deadline = Date.now() + 10_000 * timeScale;
-  while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status === 0 && Date.now() < deadline) {
+  while (running() && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.notEqual(spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status, 0, 'q ended msgtop');
+  assert.ok(!running(), 'q ended msgtop');
   assert.deepEqual(await stillLoaded(progs), [], 'q detached every program');
 
   // Everything msgtop wrote to the terminal, as bytes.

@@ -13,17 +13,14 @@ export const MAX_INPUT = 4096;
 const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-// Characters a terminal draws at another width than msgtop measures (Ink and
+// Characters terminals draw at another width than msgtop measures (Ink and
 // string-width measure grapheme clusters, terminals such as tmux add up
-// wcwidth() per code point): a line with them overflows and wraps, or its
-// columns shift. Measured in tmux 3.3 on glibc 2.36, each of these differs:
-// code points unassigned here (the terminal draws 0 or 1), private use,
-// format and default-ignorable characters (U+00AD, U+0600, U+115F and
-// U+3164 are drawn 1 or 2 wide), spacing and enclosing combining marks
-// (क्षि is 3 columns there, 2 here), and the parts of emoji sequences
-// (skin tones: 👍🏽 is 4 columns there; variation selectors, regional
-// indicators), and U+3248-U+324F (2 there, 1 here). Each is shown as its
-// code point, \u{1f3fd}.
+// wcwidth() per code point), so a line holding them wraps or its columns
+// shift: code points unassigned in our tables, private use, format and
+// default-ignorable characters, spacing and enclosing marks, the parts of
+// emoji sequences (skin tones, variation selectors, regional indicators),
+// and U+3248-U+324F. Each is shown as its code point, \u{1f3fd}. README
+// "Hostile input" says how they were found.
 const UNEVEN =
   /[\p{Cn}\p{Co}\p{Cf}\p{Zl}\p{Zp}\p{Mc}\p{Me}\p{Default_Ignorable_Code_Point}\p{Emoji_Modifier}\p{Regional_Indicator}\u3248-\u324f]/gu;
 
@@ -34,9 +31,9 @@ const MARK = /^\p{Mn}$/u;
 
 /**
  * A cluster of several code points is measured as one character (its
- * first), a terminal adds up each: क्ष (three code points) is 1 column here
- * and 2 in tmux. Only nonspacing marks, 0 wide on both sides, may follow a
- * cluster's first code point; any other is shown as its code point.
+ * first) while a terminal adds up each (क्ष, a conjunct of two consonants).
+ * Only nonspacing marks, 0 wide on both sides, may follow a cluster's first
+ * code point; any other is shown as its code point.
  */
 function oneWidePerCluster(s: string): string {
   let out = '';
