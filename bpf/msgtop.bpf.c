@@ -389,7 +389,25 @@ static __always_inline void fill_peer(struct mt_peer *p, const struct op *op, st
 
 /* ==== accumulators ======================================================== */
 
-/* Once per process (its first counted message): name it for user space. */
+/* Whether the process has a counters entry for a syscall other than
+ * key->sys. Asked only when the procs map is full. */
+static __always_inline int other_counters(const struct mt_key *key)
+{
+	struct mt_key k = *key;
+
+	for (__u32 sys = 0; sys < MT_SYS_COUNT; sys++) {
+		k.sys = sys;
+		if (sys != key->sys && bpf_map_lookup_elem(&counters, &k))
+			return 1;
+	}
+	return 0;
+}
+
+/* A counters entry was just made for the process: name it for user space
+ * (its first entry does; the later ones find it named). A process counted
+ * without a name is counted once, at its first entry: MT_STAT_PROC_FULL is
+ * processes, not attempts (two threads making their first entries for two
+ * syscalls at the same instant may count it twice or not at all). */
 static __always_inline void note_proc(struct task_struct *task, const struct mt_key *key)
 {
 	struct mt_proc_key pk = { .tgid = key->tgid, .start_ns = key->start_ns };
@@ -401,7 +419,7 @@ static __always_inline void note_proc(struct task_struct *task, const struct mt_
 
 	bpf_probe_read_kernel_str(v.comm, sizeof(v.comm), task->group_leader->comm);
 	rc = bpf_map_update_elem(&procs, &pk, &v, BPF_NOEXIST);
-	if (rc == -E2BIG || rc == -ENOMEM)
+	if ((rc == -E2BIG || rc == -ENOMEM) && !other_counters(key))
 		stat_inc(MT_STAT_PROC_FULL);
 }
 
@@ -429,6 +447,10 @@ static __always_inline void fold(struct acc *a, __u32 sys)
 
 		if (v) /* a call whose first message was folded still counts once */
 			*v += a->c.calls ? a->c.calls : 1;
+		/* No entry (the map was full): the owner's next message takes the
+		 * slot afresh and tries again to make one, room or not by then. */
+		a->tgid = 0;
+		a->start_ns = 0;
 	}
 	__builtin_memset(&a->c, 0, sizeof(a->c));
 }
@@ -445,11 +467,13 @@ static __noinline int take_slot(struct task_struct *task, struct acc *a, __u32 s
 	a->tgid = key.tgid;
 	a->start_ns = start_ns;
 	/* Only here, in the task's own context, are entries created:
-	 * a fold by IPI must not allocate. */
-	if (!bpf_map_lookup_elem(&counters, &key)) {
+	 * a fold by IPI must not allocate. The process is named only once it
+	 * is counted, so a full counters map leaves the procs map to the
+	 * processes it counts. With no room in `counters` this is tried again
+	 * each time the process takes a slot, and what it sends meanwhile is
+	 * counted as MT_STAT_COUNTER_FULL when the slot is folded. */
+	if (!bpf_map_lookup_elem(&counters, &key) && !bpf_map_update_elem(&counters, &key, &zero, BPF_NOEXIST))
 		note_proc(task, &key);
-		bpf_map_update_elem(&counters, &key, &zero, BPF_NOEXIST);
-	}
 	return 0;
 }
 

@@ -54,7 +54,7 @@ enum mt_stat {
 	MT_STAT_ERRNO_FULL = 3, /* errnos map insert failed */
 	MT_STAT_DETAIL_FULL = 4, /* threads/peers/sizes insert failed */
 	MT_STAT_STATE_LOST = 5, /* per-task state unavailable: call not counted */
-	MT_STAT_PROC_FULL = 6, /* procs map insert failed */
+	MT_STAT_PROC_FULL = 6, /* processes counted with no room in the procs map */
 	MT_STAT_EXIT_LOST = 7, /* exit notice not queued: user space evicts late */
 	MT_STAT_COUNT = 8,
 };

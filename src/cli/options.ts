@@ -55,13 +55,15 @@ const help = `
     --all-events        record events for every process, not only the one
                         drilled into
     --ringbuf-kb N      event ring buffer size in KiB, a power of two >= 4
-                        (default 4096)
+                        (default 4096); events that find it full are counted
+                        as drops
     --linger SECONDS    an exited process keeps its own row this long, then folds
                         into one row per command name and container (default 60)
     --max-exited N      exited processes kept as their own rows at most; the
                         oldest fold first (default 200)
     --max-procs N       processes counted at once: sizes the kernel maps (default
-                        16384; exited processes leave them within 0.1 s)
+                        16384; exited processes leave them within 0.1 s); calls
+                        of processes past it are counted as map-full
     --keep-root         started through sudo: stay root instead of becoming
                         the user who ran sudo once attached (that user keeps
                         only CAP_BPF, and CAP_PERFMON for --ipc auto)

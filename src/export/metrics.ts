@@ -33,7 +33,8 @@ export function createRegistry(opts: MetricsOptions): Registry {
     const model = opts.latest();
     if (!model) return null;
     if (model !== mappedFrom || !traffic) {
-      traffic = series.map(model.processes.filter(opts.keep), model.ts);
+      // Uptime, not ts: forgetting old series must not follow a wall-clock step.
+      traffic = series.map(model.processes.filter(opts.keep), model.uptimeMs);
       mappedFrom = model;
     }
     return { model, traffic };

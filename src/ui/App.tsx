@@ -221,11 +221,11 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={size.columns} height={height} overflowY="hidden">
-        <Header model={info} totals={ui.totals} tags={tags} notice={notice} intervalMs={ui.intervalMs} />
+        <Header model={info} totals={ui.totals} tags={tags} notice={notice} intervalMs={ui.intervalMs} width={size.columns} />
         <Box flexDirection="column" height={bodyHeight} overflowY="hidden">
           {body}
         </Box>
-        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} replay={replay} />
+        <Footer view={ui.view} filterEditing={ui.filterEditing} filter={ui.filter} replay={replay} width={size.columns} />
       </Box>
     </ThemeContext.Provider>
   );

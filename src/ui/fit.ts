@@ -39,3 +39,36 @@ export function fit(text: string, width: number, right = false): string {
   const pad = ' '.repeat(Math.max(0, width - textWidth(cut)));
   return right ? pad + cut : cut + pad;
 }
+
+/**
+ * The parts of one line (each drawn in its own style) cut together to
+ * `width` columns, the last part kept ending in "…"; the same number of
+ * parts, those past the cut empty. Lines that carry text from processes go
+ * through here or fit(): Ink's own wrap="truncate" can leave a line one
+ * column too wide when a double-width character straddles the edge, and the
+ * terminal then wraps it, pushing the whole screen up a line.
+ */
+export function clipParts(parts: readonly string[], width: number): string[] {
+  let total = 0;
+  for (const p of parts) total += textWidth(p);
+  if (total <= width) return [...parts];
+  const out: string[] = [];
+  let left = Math.max(0, width);
+  for (const p of parts) {
+    if (left <= 0) {
+      out.push('');
+      continue;
+    }
+    const w = textWidth(p);
+    // Whole, if the ellipsis still fits after it (this is not the last part).
+    if (w < left) {
+      out.push(p);
+      left -= w;
+      continue;
+    }
+    // Cut here (one column less when it would fit exactly: the rest is cut).
+    out.push(truncate(p, w > left ? left : left - 1));
+    left = 0;
+  }
+  return out;
+}

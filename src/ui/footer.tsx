@@ -2,17 +2,19 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { escapeControl } from '../data/model/sanitize.js';
+import { clipParts } from './fit.js';
 import { FOOTER, LINE_FOOTER, REPLAY_FOOTER } from './keymap.js';
 import type { UiState } from './state.js';
 
-export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filterEditing' | 'filter'> & { replay?: boolean }) {
+export const Footer = memo(function Footer(props: Pick<UiState, 'view' | 'filterEditing' | 'filter'> & { replay?: boolean; width: number }) {
   if (props.filterEditing && props.view === 'processes') {
+    const [label, typed, cursor, hint] = clipParts(['filter: ', escapeControl(props.filter), ' ', `  ${LINE_FOOTER}`], props.width);
     return (
       <Text wrap="truncate">
-        <Text bold>filter: </Text>
-        {escapeControl(props.filter)}
-        <Text inverse> </Text>
-        <Text dimColor>{`  ${LINE_FOOTER}`}</Text>
+        <Text bold>{label}</Text>
+        {typed}
+        <Text inverse>{cursor}</Text>
+        <Text dimColor>{hint}</Text>
       </Text>
     );
   }

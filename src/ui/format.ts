@@ -6,8 +6,9 @@ export const COUNT_WIDTH = 5;
 /** Widest output of fmtBytes. */
 export const BYTES_WIDTH = 7;
 
-const COUNT_UNITS = ['', 'k', 'M', 'G', 'T', 'P'];
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+// Up to E: a kernel counter is a u64, and 2^64 is 18.4E, or 16.0EiB.
+const COUNT_UNITS = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 function bad(n: number): boolean {
   return !Number.isFinite(n) || n < 0;

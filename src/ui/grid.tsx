@@ -4,7 +4,7 @@
 // through escapeControl, so a pane cannot forget to.
 import { Text } from 'ink';
 import { escapeControl } from '../data/model/sanitize.js';
-import { fit } from './fit.js';
+import { fit, truncate } from './fit.js';
 
 export interface GridColumn<T> {
   label: string;
@@ -56,7 +56,7 @@ export function Grid<T>(props: GridProps<T>) {
       {visible.length === 0 && props.emptyText !== undefined && <Text dimColor>{props.emptyText}</Text>}
       {visible.map((row, i) => (
         <Text key={props.rowKey(row, offset + i)} wrap="truncate">
-          {cols.map((c) => fit(escapeControl(c.value(row)), c.width, c.right)).join(' ').trimEnd()}
+          {truncate(cols.map((c) => fit(escapeControl(c.value(row)), c.width, c.right)).join(' ').trimEnd(), props.width)}
         </Text>
       ))}
     </>

@@ -5,6 +5,7 @@ import { memo } from 'react';
 import type { Model } from '../data/model/model.js';
 import { escapeControl } from '../data/model/sanitize.js';
 import { privilegesText } from '../data/privileges.js';
+import { clipParts } from './fit.js';
 import { fmtBytes, fmtCount, fmtDuration, fmtInterval, fmtPercent } from './format.js';
 import type { UiState } from './state.js';
 import { tint, useTheme } from './theme.js';
@@ -65,9 +66,11 @@ export function replayPosition(m: Pick<Model, 'ts' | 'replay'>): string {
   return `${clock(m.ts)}, interval ${r.position} of ${r.count}, ${r.playing ? `playing ${r.speed}×` : 'paused'}`;
 }
 
-function Alarm(props: { label: string; value: number }) {
+function Alarm(props: { label: string; value: number; of?: number }) {
   const theme = useTheme();
   const bad = props.value > 0;
+  // Out of how many, once some are lost: "drops 12 of 1.0k".
+  const of = bad && props.of !== undefined ? ` of ${fmtCount(props.of)}` : '';
   // Red background when colour is allowed, else inverse: visible either way.
   return (
     <Text
@@ -76,7 +79,7 @@ function Alarm(props: { label: string; value: number }) {
       backgroundColor={bad ? tint(theme, 'red') : undefined}
       color={bad ? tint(theme, 'white') : undefined}
     >
-      {`${props.label} ${fmtCount(props.value)}`}
+      {`${props.label} ${fmtCount(props.value)}${of}`}
     </Text>
   );
 }
@@ -115,6 +118,8 @@ interface HeaderProps {
   notice?: Notice | null;
   /** UiState.intervalMs: the interval asked for (the Model's is measured). */
   intervalMs: number;
+  /** Terminal columns: the lines with names in them (host, filters) are cut to it. */
+  width: number;
 }
 
 /** Re-renders only when the sample or what it shows of the UI state changes. */
@@ -136,22 +141,32 @@ export const Header = memo(function Header(props: HeaderProps) {
   const notice = props.notice ?? null;
   // A replay shows the recording's own interval; live, the one asked for.
   const every = m.replay ? m.intervalMs : props.intervalMs;
+  const replay = m.replay ? ['  ', ' REPLAY ', ` ${replayPosition(m)}`] : [];
+  const [title = '', ...rest] = clipParts(
+    [
+      'msgtop',
+      ...replay,
+      `  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(every)}  up ${fmtDuration(m.uptimeMs)}${who}  (${m.probes}: ${escapeControl(m.probesReason)})`,
+    ],
+    props.width,
+  );
+  const [gap, tag, position, where] = m.replay ? rest : ['', '', '', rest[0]];
+  const noticeText = notice === null ? '' : escapeControl(notice.text);
+  const [noticeShown, sep, tags] = clipParts([noticeText, notice !== null && props.tags !== '' ? '  ' : '', props.tags], props.width);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint(theme, 'cyan')}>
-          msgtop
+          {title}
         </Text>
-        {m.replay && (
-          <>
-            {'  '}
-            <Text bold inverse>
-              {' REPLAY '}
-            </Text>
-            <Text bold>{` ${replayPosition(m)}`}</Text>
-          </>
+        {gap}
+        {tag && (
+          <Text bold inverse>
+            {tag}
+          </Text>
         )}
-        {`  ${escapeControl(m.host)}  kernel ${escapeControl(m.kernel)}  probes ${m.probes}  SysV ipc ${ipc} (${m.ipc.mode})  every ${fmtInterval(every)}  up ${fmtDuration(m.uptimeMs)}${who}  (${m.probes}: ${escapeControl(m.probesReason)})`}
+        {position && <Text bold>{position}</Text>}
+        {where}
       </Text>
       <Text wrap="truncate">
         <Text bold>{`msgs${per} ${fmtCount(send.messages + recv.messages)}`}</Text>
@@ -159,7 +174,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text color={send.errors + recv.errors > 0 ? tint(theme, 'yellow') : undefined}>{`err${per} ${fmtCount(send.errors + recv.errors)}`}</Text>
       </Text>
       <Text wrap="truncate">
-        <Alarm label="drops" value={h.ringbufDrops} />
+        <Alarm label="drops" value={h.ringbufDrops} of={h.ringbufEvents + h.ringbufDrops} />
         {'  '}
         <Alarm label="missed" value={h.progMissed} />
         {'  '}
@@ -177,11 +192,11 @@ export const Header = memo(function Header(props: HeaderProps) {
               backgroundColor={notice.alarm ? tint(theme, 'red') : undefined}
               color={notice.alarm ? tint(theme, 'white') : undefined}
             >
-              {escapeControl(notice.text)}
+              {noticeShown}
             </Text>
           )}
-          {notice !== null && props.tags !== '' ? '  ' : ''}
-          {props.tags}
+          {sep}
+          {tags}
         </Text>
       )}
     </Box>

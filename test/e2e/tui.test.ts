@@ -6,8 +6,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, msggen, probeModes, progsLeft, timeScale } from '../integration/harness.js';
+import { msggen, probeModes, progsLeft, timeScale } from '../integration/harness.js';
 import { tableRows } from './screen.js';
+import { tmuxServer } from './tmux.js';
 
 // This process and the tmux server send and receive messages too, so they are
 // in the table, and the filter typed below ("msggen") matches command lines:
@@ -16,32 +17,7 @@ import { tableRows } from './screen.js';
 // with no "m" in its names, and gets the paths in its environment.
 process.title = 'tui-e2e';
 const SESSION = `tui-e2e-${process.pid}`;
-const TMUX_ENV = { ...process.env, E2E_NODE: process.execPath, E2E_CLI: cli };
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SESSION, ...args], { encoding: 'utf8', env: TMUX_ENV });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
-/** Sends keys, then pauses: a terminal delivers what arrives together as one
- * chunk, and "msggen\r" in one chunk is text, not text then Enter. */
-async function keys(...k: string[]): Promise<void> {
-  tmux('send-keys', '-t', SESSION, ...k);
-  await new Promise((r) => setTimeout(r, 200));
-}
-
-async function waitFor(what: string, test: (s: string) => boolean, ms = 15_000 * timeScale): Promise<string> {
-  const deadline = Date.now() + ms;
-  let s = '';
-  while (Date.now() < deadline) {
-    s = screen();
-    if (test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100 * timeScale)); // each capture is a process msgtop counts
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-}
+const { tmux, keys, waitFor, running, kill } = tmuxServer(SESSION);
 
 let gen: ChildProcess;
 let dir: string;
@@ -71,9 +47,7 @@ before(async () => {
 after(async () => {
   gen.stdin?.end();
   await new Promise((r) => (gen.exitCode === null ? gen.on('exit', r) : r(null)));
-  spawnSync('tmux', ['-L', SESSION, 'kill-server']);
-  // tmux leaves the socket file of a server that has exited.
-  rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SESSION), { force: true });
+  kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -174,7 +148,7 @@ it('Esc returns to the table; q quits and leaves no BPF program', async () => {
   await keys('q');
   // The session ends with its only program.
   const deadline = Date.now() + 10_000 * timeScale;
-  while (spawnSync('tmux', ['-L', SESSION, 'has-session', '-t', SESSION]).status === 0) {
+  while (running()) {
     assert.ok(Date.now() < deadline, 'msgtop still running after q');
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -2,6 +2,7 @@ import { KEY, mount } from './helpers.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOSTILE, makeHostileModel } from '../fixtures/synthetic.js';
+import { textWidth } from '../../src/ui/fit.js';
 
 const SGR = /\u001b\[[0-9;]*m/g;
 
@@ -12,7 +13,9 @@ function assertSafe(frame: string, width: number, where: string): void {
   const bad = text.match(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/);
   assert.equal(bad, null, `${where}: raw control ${JSON.stringify(bad?.[0])} in frame`);
   assert.ok(!text.includes('pwned\n') && !frame.includes('\u001b]'), `${where}: OSC survived`);
-  for (const line of text.split('\n')) assert.ok([...line].length <= width, `${where}: line wider than ${width}`);
+  for (const line of text.split('\n')) assert.ok(textWidth(line) <= width, `${where}: line of ${textWidth(line)} columns, wider than ${width}`);
+  // What terminals draw at another width than msgtop measures is escaped.
+  assert.doesNotMatch(text, /[\u{1f3fb}-\u{1f3ff}\ufe0f\u{1f1e6}-\u{1f1ff}\u00ad\u3164]|\u0915\u094d\u0937/u, `${where}: uneven text`);
 }
 
 test('hostile names never reach the terminal raw, in any view', async () => {
@@ -49,6 +52,20 @@ test('hostile names at 80 columns keep every line within the terminal', async ()
   await ui.press(KEY.enter, '3');
   assertSafe(ui.raw(), 80, 'peers');
   ui.unmount();
+});
+
+test('double-width text cut at an odd width never overruns the line', async () => {
+  for (const width of [81, 99, 121, 157]) {
+    const ui = await mount(makeHostileModel(), { columns: width, rows: 30 });
+    const from = ui.frames.length; // earlier ones were drawn at 100 columns, before the resize
+    assertSafe(ui.raw(), width, `table at ${width}`);
+    await ui.press(KEY.enter);
+    assertSafe(ui.raw(), width, `detail at ${width}`);
+    await ui.press('/', '字', '字');
+    assertSafe(ui.raw(), width, `filter at ${width}`);
+    for (const [i, f] of ui.frames.slice(from).entries()) assertSafe(f, width, `frame ${from + i} at ${width}`);
+    ui.unmount();
+  }
 });
 
 test('a long name is cut, not wrapped', async () => {

@@ -46,3 +46,21 @@ test('no output ever contains a control character', () => {
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(escapeControl(all), /[\u0000-\u001f\u007f-\u009f]/);
 });
+
+test('escapes what a terminal draws at another width than msgtop measures', () => {
+  // Emoji sequence parts: skin tones, variation selectors, keycaps, flags.
+  assert.equal(escapeControl('👍🏽'), '👍\\u{1f3fd}');
+  assert.equal(escapeControl('☺️'), '☺\\u{fe0f}');
+  assert.equal(escapeControl('1️⃣'), '1\\u{fe0f}\\u{20e3}');
+  assert.equal(escapeControl('🇺🇸'), '\\u{1f1fa}\\u{1f1f8}');
+  // Format and default-ignorable characters tmux draws 1 or 2 wide.
+  assert.equal(escapeControl('a\u00adb\u0600c\u3164d\u115f'), 'a\\u{ad}b\\u{600}c\\u{3164}d\\u{115f}');
+  // Unassigned and private-use code points; U+3248 (2 wide there, 1 here).
+  assert.equal(escapeControl('\u0378\ue000\u3248'), '\\u{378}\\u{e000}\\u{3248}');
+  // A cluster is measured as its first code point, a terminal adds up each:
+  // only nonspacing marks may follow.
+  assert.equal(escapeControl('क्ष'), 'क्\\u{937}');
+  assert.equal(escapeControl('\u1100\u1161'), '\u1100\\u{1161}');
+  assert.equal(escapeControl('e\u0301\u0301'), 'e\u0301\u0301');
+  for (const s of ['漢字テスト', 'ok 😀', 'café', 'Ünïcödé', 'Привет', '각']) assert.equal(escapeControl(s), s);
+});

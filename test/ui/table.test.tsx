@@ -47,6 +47,8 @@ test('drops and full maps are highlighted only when non-zero', async () => {
   calm.unmount();
   const health = { ringbufDrops: 12, detailMapFull: 3, progMissed: 2 };
   const red = await mount(makeModel({ health }));
+  // Events lost, of every event produced (1,000 delivered + 12 lost).
+  assert.match(red.frame(), /drops 12 of 1\.0k {2}missed 2/);
   assert.match(red.raw(), /\u001b\[41m[^\n]*drops 12/);
   assert.match(red.raw(), /\u001b\[41m[^\n]*missed 2/);
   assert.match(red.raw(), /\u001b\[41m[^\n]*map-full 3/);

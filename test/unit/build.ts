@@ -30,10 +30,10 @@ export function peer(p: PeerSpec): Buffer {
 }
 
 export interface CountsSpec {
-  calls?: number;
-  messages?: number;
-  bytes?: number;
-  errors?: number;
+  calls?: number | bigint;
+  messages?: number | bigint;
+  bytes?: number | bigint;
+  errors?: number | bigint;
 }
 
 function counts(c: CountsSpec): Buffer {

@@ -488,3 +488,55 @@ test('a row carries rowHistoryLen samples; the watched Detail the whole history'
   assert.deepEqual(byPid(m.processes, 10).history, [13, 15, 17]);
   assert.deepEqual(m.detail!.history.messages, [7, 9, 11, 13, 15, 17]);
 });
+
+test('a wall-clock step moves only ts: rates, uptime and lingering follow the monotonic clock', (t) => {
+  let wall = 1_800_000_000_000;
+  const { f, src, s, step } = setup({ lingerMs: 2_000, wallNow: () => wall });
+  t.after(f.done);
+  f.proc(10, { comm: 'steady', ticks: 10 });
+  f.proc(11, { comm: 'first', ticks: 11 });
+  f.proc(12, { comm: 'second', ticks: 12 });
+  let sent = 0;
+  const send = () => {
+    sent += 100;
+    src.set(10, SENDMSG, NS(10), { calls: sent, messages: sent, bytes: sent });
+  };
+  send();
+  src.set(11, SENDMSG, NS(11), { calls: 1, messages: 1 });
+  src.set(12, SENDMSG, NS(12), { calls: 1, messages: 1 });
+  let m = s.sample();
+  assert.equal(m.ts, wall);
+  let uptime = m.uptimeMs;
+  /** One second passes; the wall clock moves by `wallMs` (a step when not 1000). */
+  const second = (wallMs: number) => {
+    wall += wallMs;
+    send();
+    m = step(1);
+    assert.equal(m.ts, wall, 'ts is the wall clock, stepped or not');
+    assert.equal(m.uptimeMs, uptime + 1000, 'uptime never steps');
+    uptime = m.uptimeMs;
+    assert.equal(m.intervalMs, 1000);
+    assert.equal(byPid(m.processes, 10).send.rate.messages, 100, 'the rate is what was sent in the second');
+    for (const p of m.processes) for (const side of [p.send, p.recv]) assert.ok(side.rate.messages >= 0 && side.rate.bytes >= 0);
+  };
+  second(1000);
+  // 11 exits; then the wall clock steps back an hour.
+  f.kill(11);
+  src.kernelExit(11, NS(11));
+  second(1000);
+  assert.notEqual(byPid(m.processes, 11).exitedAt, null);
+  second(1000 - 3_600_000);
+  assert.equal(byPid(m.processes, 11).folded, 0, 'lingers 2 s...');
+  second(1000);
+  assert.equal(m.processes.find((p) => p.pid === 11), undefined, '...then folds, an hour of wall clock back or not');
+  assert.equal(m.processes.find((p) => p.comm === 'first')!.folded, 1);
+  // 12 exits; the wall clock steps forward an hour (back where it was).
+  f.kill(12);
+  src.kernelExit(12, NS(12));
+  second(1000);
+  second(1000 + 3_600_000);
+  assert.equal(byPid(m.processes, 12).folded, 0, 'a step forward does not fold it early');
+  second(1000);
+  assert.equal(m.processes.find((p) => p.pid === 12), undefined);
+  assert.equal(m.send.total.messages, sent + 2, 'totals unchanged by either step');
+});

@@ -77,6 +77,7 @@ struct opts {
 	unsigned long burst;     /* --burst: paced iterations run this many back to back */
 	unsigned long threads, procs;
 	int wait, hold;
+	int hostile;                /* --hostile: names built to break terminals */
 	unsigned long long churn;   /* --churn: short-lived processes to run */
 	unsigned long churn_alive;
 	const char *churn_names[MAX_CHURN_NAMES];
@@ -174,6 +175,9 @@ static void usage(void)
 "                             after another, on sockets/queue the parent set up\n"
 "  --churn-alive K            at most K children alive at once (default 16)\n"
 "  --churn-names A,B,..       children take these command names in turn (max 16)\n"
+"  --hostile                  each worker process names itself (comm, command line and,\n"
+"                             with --unix-path, socket path) with terminal escapes,\n"
+"                             controls, bidi, invalid UTF-8, zero- and double-width text\n"
 "Each worker process prints one JSON line: {\"pid\",\"elapsed_ns\",\"cpu_ns\",\"ops\",\"errnos\"};\n"
 "cpu_ns is the CPU time its threads spent from first op to last.\n"
 "Exit 0 ok, 1 an op returned something unexpected, 2 bad usage.\n", EMSGSIZE_LEN);
@@ -358,6 +362,91 @@ static socklen_t unix_addr(struct sockaddr_un *sa, const char *name)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
 }
 
+/* ---------- --hostile: names that try to take over a terminal ---------- */
+
+/* Each at most 15 bytes (a comm) and free of '/' (a file name). */
+static const char *const hostile_names[] = {
+	"\x1b]0;pwned\x07",          /* OSC: set the window title */
+	"\x1b[2J\x1b[H",              /* CSI: clear the screen, home */
+	"\x1bP1$r\x1b\\",             /* DCS ... ST */
+	"\x1b[6n",                   /* CSI: the terminal answers on stdin */
+	"\x1b[?1049l",               /* leave the alternate screen */
+	"\x1b]8;;http:x\x1b\\",       /* OSC 8 hyperlink */
+	"\x9b" "2J" "\x9d" "0;c1\x07",  /* C1 CSI/OSC as raw bytes */
+	"\xc2\x9b" "31m" "\xc2\x85",   /* C1 CSI, NEL in UTF-8 */
+	"evil\nname\r\t",            /* C0 newline, return, tab */
+	"\x07\x08\x08\x7f\x0b\x0c",     /* BEL, BS, DEL, VT, FF */
+	"\xe2\x80\xae" "gnp.exe",     /* U+202E right-to-left override */
+	"\xe2\x81\xa6" "a" "\xe2\x80\xa8" "b", /* LRI, line separator */
+	"\xff\xfe\xc3(\xed\xa0\x80x", /* invalid UTF-8, a surrogate */
+	"a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xef\xbb\xbf", /* ZWSP, ZWJ, BOM */
+	"\xe6\xbc\xa2\xe5\xad\x97\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88", /* 漢字テスト */
+	"\xf0\x9f\x98\x80\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", /* emoji, skin tone */
+	"e\xcc\x81\xcc\x81\xcc\x81\xcc\x81", /* combining marks */
+	"\x1b[31;1;5mRED",            /* SGR: red, bold, blink */
+	"\xe2\x98\xba\xef\xb8\x8f\xf0\x9f\x87\xba\xf0\x9f\x87\xb8", /* ☺ + VS16, a flag */
+	"\xe0\xa4\x95\xe0\xa5\x8d\xe0\xa4\xb7\xe3\x89\x88\xc2\xad", /* क्ष, U+3248, soft hyphen */
+	"1\xef\xb8\x8f\xe2\x83\xa3\xe3\x85\xa4", /* keycap 1, U+3164 Hangul filler */
+};
+#define N_HOSTILE (sizeof hostile_names / sizeof hostile_names[0])
+
+/* The argv and environment strings, one contiguous area: what
+ * /proc/PID/cmdline shows, rewritten in place as setproctitle() does. */
+static char *title_start, *title_end;
+
+/* Takes over the argv + environment area for hostile_identity(): strings
+ * still needed move elsewhere, the environment is emptied. */
+static void claim_title_area(int argc, char **argv)
+{
+	extern char **environ;
+	char *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	int i;
+
+	for (i = 0; environ && environ[i]; i++)
+		if (environ[i] == end)
+			end += strlen(environ[i]) + 1;
+	title_start = argv[0];
+	title_end = end;
+	prog = strdup(prog);
+	if (o.unix_path)
+		o.unix_path = strdup(o.unix_path);
+	clearenv();
+}
+
+/* A worker's hostile identity, picked by its pid. Its comm: a hostile name
+ * (every fourth keeps the name it was exec'd under, which the caller may
+ * have chosen). Its command line: hostile words, then wide characters to
+ * the end of the argv + environment area (no privilege needed). */
+static void hostile_identity(void)
+{
+	unsigned i = (unsigned)getpid();
+	size_t room = (size_t)(title_end - title_start) - 1, len = 0;
+	int k;
+
+	if (i % 4)
+		prctl(PR_SET_NAME, hostile_names[i % N_HOSTILE], 0, 0, 0);
+	memset(title_start, 0, room + 1);
+	for (k = 0; k < 4; k++) {
+		const char *w = hostile_names[(i + (unsigned)k * 5) % N_HOSTILE];
+		size_t n = strlen(w);
+		if (len + n + 1 > room)
+			break;
+		memcpy(title_start + len, w, n);
+		len += n;
+		title_start[len++] = ' ';
+	}
+	while (len + 3 <= room) {
+		memcpy(title_start + len, "\xe5\xad\x97", 3); /* 字 */
+		len += 3;
+	}
+}
+
+/* Part of a worker's socket path, after --unix-path. */
+static const char *hostile_path(void)
+{
+	return hostile_names[((unsigned)getpid() / 3) % N_HOSTILE];
+}
+
 static int setup_unix_path(struct worker *w)
 {
 	char name[sizeof(w->path)];
@@ -365,8 +454,8 @@ static int setup_unix_path(struct worker *w)
 	socklen_t sl, al;
 	struct stat stb;
 
-	if (o.threads > 1 || o.procs > 1)
-		snprintf(name, sizeof name, "%s.%d.%d", o.unix_path, (int)getpid(), w->idx);
+	if (o.threads > 1 || o.procs > 1 || o.hostile)
+		snprintf(name, sizeof name, "%s%s.%d.%d", o.unix_path, o.hostile ? hostile_path() : "", (int)getpid(), w->idx);
 	else
 		snprintf(name, sizeof name, "%s", o.unix_path);
 	if (strlen(name) > sizeof(sa.sun_path) - (name[0] == '@' ? 0 : 1)) {
@@ -1186,6 +1275,8 @@ static int run_worker(int go_fd, int hold_fd)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
+	if (o.hostile)
+		hostile_identity();
 	for (t = 0; t < o.threads; t++) {
 		workers[t].idx = (int)t;
 		workers[t].a = workers[t].b = workers[t].qid = -1;
@@ -1464,7 +1555,7 @@ static int run_churn(void)
 enum {
 	O_TRANSPORT = 256, O_UNIX_PATH, O_SIZE, O_SENDMSG, O_SENDTO, O_MMSG, O_VLEN,
 	O_EAGAIN, O_EMSGSIZE, O_EBADF, O_MSGSND, O_ENOMSG, O_IPC_DELAY, O_URING, O_GETPPID,
-	O_RATE_HZ, O_BURST, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_CHURN, O_CHURN_ALIVE, O_CHURN_NAMES, O_HELP
+	O_RATE_HZ, O_BURST, O_THREADS, O_PROCS, O_WAIT, O_HOLD, O_CHURN, O_CHURN_ALIVE, O_CHURN_NAMES, O_HOSTILE, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -1492,6 +1583,7 @@ static const struct option longopts[] = {
 	{ "churn", required_argument, NULL, O_CHURN },
 	{ "churn-alive", required_argument, NULL, O_CHURN_ALIVE },
 	{ "churn-names", required_argument, NULL, O_CHURN_NAMES },
+	{ "hostile", no_argument, NULL, O_HOSTILE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -1541,6 +1633,7 @@ static void parse_args(int argc, char **argv)
 		case O_PROCS: o.procs = parse_num(on, optarg, 1, MAX_PROCS); break;
 		case O_WAIT: o.wait = 1; break;
 		case O_HOLD: o.hold = 1; break;
+		case O_HOSTILE: o.hostile = 1; break;
 		case O_CHURN: o.churn = parse_num(on, optarg, 1, big); break;
 		case O_CHURN_ALIVE: o.churn_alive = parse_num(on, optarg, 1, 4096); break;
 		case O_CHURN_NAMES: {
@@ -1597,11 +1690,13 @@ static void parse_args(int argc, char **argv)
 	if (o.unix_path) {
 		size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
 		size_t len = strlen(o.unix_path);
-		if (o.threads > 1 || o.procs > 1)
+		if (o.threads > 1 || o.procs > 1 || o.hostile)
 			len += 24; /* ".<pid>.<thread>" suffix */
+		if (o.hostile)
+			len += 15; /* a hostile name before it */
 		if (len > max)
 			usage_error("--unix-path too long (max %zu bytes%s)", max,
-				    (o.threads > 1 || o.procs > 1) ? " including .<pid>.<i>" : "");
+				    (o.threads > 1 || o.procs > 1 || o.hostile) ? " including .<pid>.<i>" : "");
 	}
 }
 
@@ -1644,6 +1739,8 @@ int main(int argc, char **argv)
 		prog = s ? s + 1 : argv[0];
 	}
 	parse_args(argc, argv);
+	if (o.hostile)
+		claim_title_area(argc, argv);
 	signal(SIGPIPE, SIG_IGN);
 	if (o.n_uring)
 		probe_uring();

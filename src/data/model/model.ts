@@ -63,8 +63,9 @@ export interface ProcessRow {
   container: string | null;
   /** cgroup v2 path, e.g. "/system.slice/dnsmasq.service". */
   cgroup: string;
-  /** Epoch ms when the process was seen gone; null while alive. For a
-   * folded row, the newest exit among the processes folded into it. */
+  /** When the process was seen gone, in ms of msgtop's monotonic clock (not
+   * the wall clock, which can step); null while alive. For a folded row, the
+   * newest exit among the processes folded into it. */
   exitedAt: number | null;
   /** 0 for one process. N > 0: this row is N exited processes with this
    * comm and container, folded together after they lingered; pid and
@@ -189,7 +190,7 @@ export interface Model {
   ipc: { mode: IpcMode; tracing: boolean; since: number | null; error?: string | null };
   /** Who msgtop runs as; null from sources that are not the kernel. */
   privileges?: Privileges | null;
-  /** ms since msgtop attached. */
+  /** ms since msgtop attached, by the monotonic clock. */
   uptimeMs: number;
   health: Health;
   /** null when the source does not report it. */

@@ -1,8 +1,10 @@
 // Who a (pid, start time) is: /proc lookups for processes seen in the
 // counters only, cached, so 2,000 active processes cost nothing per interval
 // beyond a stat() of the idle ones. A process whose /proc entry is gone or
-// belongs to a newer process has exited; it keeps its last known info.
+// belongs to a newer process has exited; it keeps its last known info, or
+// what the kernel recorded when it first counted it (name, uid, cgroup id).
 import { existsSync, readFileSync } from 'node:fs';
+import { CgroupResolver } from './cgroups.js';
 import { cgroupV2Path, containerId } from './container.js';
 import type { ProcessRow } from '../model/model.js';
 import { escapeControl } from '../model/sanitize.js';
@@ -18,8 +20,10 @@ export interface RegistryOptions {
   passwdPath?: string;
   /** How often a live process's comm and start time are re-read. */
   refreshMs?: number;
-  /** Epoch ms clock. */
+  /** Monotonic ms clock (a wall-clock step must not stop refreshes). */
   now?: () => number;
+  /** Kernel cgroup id → path, for processes gone from /proc (null: none). */
+  cgroups?: CgroupResolver | null;
 }
 
 /** Kernel start_boottime (ns) → /proc/PID/stat field 22 (USER_HZ = 100). */
@@ -31,6 +35,8 @@ export function startTicks(startNs: bigint): number {
 export interface KernelProc {
   comm: string;
   uid: number;
+  /** Its cgroup v2 id then (0: unknown). */
+  cgroupId?: bigint;
 }
 
 interface Stat {
@@ -70,6 +76,8 @@ function unknown(pid: number, ticks: number): ProcInfo {
 interface Entry {
   info: ProcInfo;
   checkedAt: number;
+  /** A kernel cgroup id not resolved yet (the resolver said: ask later). */
+  cgroupId?: bigint;
 }
 
 interface ThreadName {
@@ -82,6 +90,9 @@ export class Registry {
   private readonly passwdPath: string;
   private readonly refreshMs: number;
   private readonly now: () => number;
+  private readonly cgroups: CgroupResolver | null;
+  /** Entries whose kernel cgroup id the resolver could not tell yet. */
+  private readonly unplaced = new Set<Entry>();
   /** By pid, then start time: no key string to build per process and sample. */
   private readonly entries = new Map<number, Map<bigint, Entry>>();
   private readonly threads = new Map<string, ThreadName>();
@@ -91,7 +102,8 @@ export class Registry {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
     this.refreshMs = opts.refreshMs ?? 5000;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => performance.now());
+    this.cgroups = opts.cgroups === undefined ? new CgroupResolver({ now: this.now }) : opts.cgroups;
   }
 
   /**
@@ -104,11 +116,12 @@ export class Registry {
     const now = this.now();
     const e = this.entries.get(pid)?.get(startNs);
     if (!e) {
-      const info = gone ? this.fromKernel(pid, startTicks(startNs), now, kernel) : this.load(pid, startTicks(startNs), now, kernel);
+      const entry: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: now };
+      entry.info = gone ? this.fromKernel(entry, now, kernel) : this.load(entry, now, kernel);
       let byStart = this.entries.get(pid);
       if (!byStart) this.entries.set(pid, (byStart = new Map()));
-      byStart.set(startNs, { info, checkedAt: now });
-      return info;
+      byStart.set(startNs, entry);
+      return entry.info;
     }
     if (e.info.exitedAt !== null || pid === 0) return e.info;
     if (now - e.checkedAt >= this.refreshMs) {
@@ -121,9 +134,22 @@ export class Registry {
   }
 
   /** Info for a process the kernel saw exit before it was ever looked up:
-   * what the kernel recorded; nothing is kept. */
+   * what the kernel recorded; nothing is kept (a cgroup the resolver cannot
+   * tell yet stays unknown). */
   exited(pid: number, startNs: bigint, kernel?: KernelProc): ProcInfo {
-    return this.fromKernel(pid, startTicks(startNs), this.now(), kernel);
+    const e: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: 0 };
+    const info = this.fromKernel(e, this.now(), kernel);
+    this.unplaced.delete(e);
+    return info;
+  }
+
+  /**
+   * Asks again for the cgroups the resolver could not tell at first lookup
+   * (once per sample: a process's info is updated in place, and its row
+   * follows).
+   */
+  placePending(): void {
+    for (const e of this.unplaced) this.placeIn(e, e.cgroupId!);
   }
 
   /** Mark exited without asking /proc (e.g. a newer process has its pid). */
@@ -134,6 +160,8 @@ export class Registry {
 
   forget(pid: number, startNs: bigint): void {
     const byStart = this.entries.get(pid);
+    const e = byStart?.get(startNs);
+    if (e) this.unplaced.delete(e);
     byStart?.delete(startNs);
     if (byStart?.size === 0) this.entries.delete(pid);
   }
@@ -168,17 +196,37 @@ export class Registry {
   }
 
   /** An exited process: what the kernel recorded, if anything. */
-  private fromKernel(pid: number, ticks: number, now: number, kernel?: KernelProc): ProcInfo {
-    const info = unknown(pid, ticks);
-    if (kernel) Object.assign(info, { comm: escapeControl(kernel.comm), uid: kernel.uid, user: this.userName(kernel.uid) });
-    return { ...info, exitedAt: now };
+  private fromKernel(e: Entry, now: number, kernel?: KernelProc): ProcInfo {
+    const info: ProcInfo = { ...unknown(e.info.pid, e.info.startTicks), exitedAt: now };
+    if (!kernel) return info;
+    Object.assign(info, { comm: escapeControl(kernel.comm), uid: kernel.uid, user: this.userName(kernel.uid) });
+    e.info = info;
+    if (kernel.cgroupId) this.placeIn(e, kernel.cgroupId);
+    return info;
   }
 
-  private load(pid: number, ticks: number, now: number, kernel?: KernelProc): ProcInfo {
-    const info = unknown(pid, ticks);
+  /** The cgroup (and container) of a kernel cgroup id; kept pending while
+   * the resolver cannot tell yet. */
+  private placeIn(e: Entry, id: bigint): void {
+    const path = this.cgroups ? this.cgroups.resolve(id) : null;
+    if (path === undefined) {
+      e.cgroupId = id;
+      this.unplaced.add(e);
+      return;
+    }
+    delete e.cgroupId;
+    this.unplaced.delete(e);
+    if (path === null) return;
+    e.info.cgroup = escapeControl(path);
+    e.info.container = containerId(e.info.cgroup);
+  }
+
+  private load(e: Entry, now: number, kernel?: KernelProc): ProcInfo {
+    const { pid, startTicks: ticks } = e.info;
+    const info = e.info;
     if (pid === 0) return { ...info, comm: '[kernel]', user: this.userName(0), uid: 0 };
     const st = this.stat(pid, ticks);
-    if (!st) return this.fromKernel(pid, ticks, now, kernel);
+    if (!st) return this.fromKernel(e, now, kernel);
     info.comm = escapeControl(st.comm);
     info.cmdline = this.cmdline(pid);
     const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(this.read(`${pid}/status`) ?? '');
@@ -186,10 +234,17 @@ export class Registry {
       info.uid = Number(uid[1]);
       info.user = this.userName(info.uid);
     }
-    info.cgroup = escapeControl(cgroupV2Path(this.read(`${pid}/cgroup`) ?? ''));
-    info.container = containerId(info.cgroup);
+    const cgroup = this.read(`${pid}/cgroup`);
+    if (cgroup !== null) {
+      info.cgroup = escapeControl(cgroupV2Path(cgroup));
+      info.container = containerId(info.cgroup);
+    } else if (kernel?.cgroupId) {
+      this.placeIn(e, kernel.cgroupId);
+    }
     // Re-check: the pid may have been reused while we read the other files.
-    return this.stat(pid, ticks) ? info : { ...info, exitedAt: now };
+    if (this.stat(pid, ticks)) return info;
+    info.exitedAt = now;
+    return info;
   }
 
   private refresh(info: ProcInfo, now: number): void {

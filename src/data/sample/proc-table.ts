@@ -96,10 +96,10 @@ export class ProcTable {
 
   /** Counter records of one snapshot; `onGrowth` sees every increase.
    * Those of processes in `dead` go to their tallies, not to Procs. */
-  ingestCounters(buf: Buffer, sample: number, dead: ArrivedDead, onGrowth: (sys: number, inc: Counts) => void): void {
+  ingestCounters(buf: Buffer, sample: number, onGrowth: (sys: number, inc: Counts) => void, dead?: ArrivedDead): void {
     decodeCounters(buf, (r) => {
       if (sysName(r.sys) === null) return;
-      const t = dead.tally(r.tgid, r.startNs);
+      const t = dead?.tally(r.tgid, r.startNs);
       if (t) {
         const inc = delta(r, undefined);
         addCounts(t, r.sys, inc);
@@ -122,10 +122,10 @@ export class ProcTable {
     });
   }
 
-  ingestErrnos(buf: Buffer, sample: number, dead: ArrivedDead): void {
+  ingestErrnos(buf: Buffer, sample: number, dead?: ArrivedDead): void {
     for (const r of decodeErrnos(buf)) {
       if (sysName(r.sys) === null) continue;
-      const t = dead.tally(r.tgid, r.startNs);
+      const t = dead?.tally(r.tgid, r.startNs);
       if (t) {
         addErrno(t, r.sys, r.err, r.count, r.count);
         continue;

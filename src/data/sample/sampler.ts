@@ -29,8 +29,11 @@ export interface SamplerOptions {
   historyLen?: number;
   /** Of those, how many each ProcessRow carries (the table's sparkline). */
   rowHistoryLen?: number;
-  /** Epoch ms clock. */
+  /** Monotonic ms clock: uptime, exit times and lingering. Never the wall
+   * clock, which an administrator or NTP may step back or forward. */
   now?: () => number;
+  /** Epoch ms, only to stamp each Model (its `ts`). */
+  wallNow?: () => number;
   /** msgtop's own CPU, wall clock and memory (tests replace it). */
   processClock?: ProcessClock;
   /** Put the events that arrived in each interval in Model.delivered (--record). */
@@ -45,6 +48,7 @@ export class Sampler {
   private readonly maxExited: number;
   private readonly lengths: RowLengths;
   private readonly now: () => number;
+  private readonly wallNow: () => number;
   private readonly startedAt: number;
   private readonly host = hostname();
   private readonly kernel = release();
@@ -61,7 +65,8 @@ export class Sampler {
     private readonly source: Source,
     opts: SamplerOptions = {},
   ) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => performance.now());
+    this.wallNow = opts.wallNow ?? Date.now;
     this.registry = opts.registry ?? new Registry({ now: this.now });
     this.events = opts.events ?? new EventLog();
     this.detail = new DetailTracker(this.registry, this.events);
@@ -104,7 +109,7 @@ export class Sampler {
       (tgid, startNs) => this.procs.find(tgid, startNs) !== undefined,
       (tgid, startNs) => this.folds.join(this.registry.exited(tgid, startNs, kernelProc(tgid, startNs))),
     );
-    this.procs.ingestCounters(snap.counters, sample, dead, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc));
+    this.procs.ingestCounters(snap.counters, sample, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc), dead);
     this.procs.ingestErrnos(snap.errnos, sample, dead);
     for (const e of exits) {
       const p = this.procs.find(e.tgid, e.startNs);
@@ -127,7 +132,7 @@ export class Sampler {
     this.folds.newInterval();
 
     return {
-      ts: now,
+      ts: this.wallNow(),
       intervalMs: Math.round(sec * 1000),
       host: this.host,
       kernel: this.kernel,
@@ -152,6 +157,7 @@ export class Sampler {
   private lifecycle(now: number, sample: number, kernelProc: KernelProcLookup): Proc[] {
     const shown: Proc[] = [];
     const exited: Proc[] = [];
+    this.registry.placePending();
     this.procs.each((p, newest) => {
       if (p.info === null || p.info.exitedAt === null) {
         // An older process with this pid, or one the kernel saw exit, is gone.
@@ -200,7 +206,7 @@ function kernelProcLookup(snap: RawSnapshot): KernelProcLookup {
   let find: ReturnType<typeof procFinder> | null = null;
   return (tgid, startNs) => {
     const r = (find ??= procFinder(snap.procs ?? Buffer.alloc(0)))(tgid, startNs);
-    return r && { comm: r.comm.toString('utf8'), uid: r.uid };
+    return r && { comm: r.comm.toString('utf8'), uid: r.uid, cgroupId: r.cgroupId };
   };
 }
 

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { Detail, ProcessRow } from '../../data/model/model.js';
 import { escapeControl } from '../../data/model/sanitize.js';
 import { HOST } from '../../data/model/filter.js';
+import { clipParts } from '../fit.js';
 import { fmtCount } from '../format.js';
 import { PANE_HINT } from '../keymap.js';
 import { PANES, type PaneName } from '../state.js';
@@ -54,22 +55,34 @@ function Tabs(props: { pane: PaneName }) {
   );
 }
 
-function Title(props: { row: ProcessRow }) {
+function Title(props: { row: ProcessRow; width: number }) {
   const r = props.row;
   const where = r.container === null ? HOST : `container ${escapeControl(r.container)}`;
   if (r.folded > 0) {
+    const [name, rest] = clipParts(
+      [`${escapeControl(r.comm)} ×${fmtCount(r.folded)} exited`, `  [folded: final totals of ${r.folded} processes]  ${where}`],
+      props.width,
+    );
     return (
       <Text wrap="truncate" dimColor>
-        <Text bold>{`${escapeControl(r.comm)} ×${fmtCount(r.folded)} exited`}</Text>
-        {`  [folded: final totals of ${r.folded} processes]  ${where}`}
+        <Text bold>{name}</Text>
+        {rest}
       </Text>
     );
   }
+  const [name, exited, rest] = clipParts(
+    [
+      `PID ${r.pid} ${escapeControl(r.comm)}`,
+      r.exitedAt !== null ? ' [exited, final totals]' : '',
+      `  user ${escapeControl(r.user)}  ${where}  cgroup ${escapeControl(r.cgroup)}  ${escapeControl(r.cmdline)}`,
+    ],
+    props.width,
+  );
   return (
     <Text wrap="truncate" dimColor={r.exitedAt !== null}>
-      <Text bold>{`PID ${r.pid} ${escapeControl(r.comm)}`}</Text>
-      {r.exitedAt !== null ? ' [exited, final totals]' : ''}
-      {`  user ${escapeControl(r.user)}  ${where}  cgroup ${escapeControl(r.cgroup)}  ${escapeControl(r.cmdline)}`}
+      <Text bold>{name}</Text>
+      {exited}
+      {rest}
     </Text>
   );
 }
@@ -105,7 +118,7 @@ export function DetailView(props: DetailViewProps) {
   const unrecorded = (props.detail?.unrecorded ?? false) && (props.pane === 'threads' || props.pane === 'peers' || props.pane === 'sizes');
   return (
     <Box flexDirection="column">
-      <Title row={props.row} />
+      <Title row={props.row} width={props.width} />
       <Tabs pane={props.pane} />
       {folded ? (
         <Text dimColor>{FOLDED_TEXT}</Text>
