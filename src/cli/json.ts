@@ -146,7 +146,7 @@ function detailJson(d: Detail): object {
 export function recordLine(model: Model): string {
   return JSON.stringify({
     ...lineObject(model, true),
-    uptime_ms: model.uptimeMs,
+    uptime_ms: Math.round(model.uptimeMs),
     detail: model.detail ? detailJson(model.detail) : null,
     event_log: (model.delivered?.events ?? []).map(eventJson),
     event_log_skipped: model.delivered?.skipped ?? 0,

@@ -139,8 +139,9 @@ export class Recorder {
       probes_reason: m.probesReason,
       ipc: this.opts.ipc,
       interval_ms: this.opts.intervalMs,
-      start: m.ts - m.uptimeMs,
-      start_time: new Date(m.ts - m.uptimeMs).toISOString(),
+      // Uptime is monotonic and fractional; the header has whole epoch ms.
+      start: Math.round(m.ts - m.uptimeMs),
+      start_time: new Date(Math.round(m.ts - m.uptimeMs)).toISOString(),
       note: DETAIL_NOTE,
     });
   }
