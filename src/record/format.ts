@@ -3,7 +3,7 @@
 // fields (src/cli/json.ts, recordLine). A recording is untrusted input:
 // every line is checked here, field by field, before anything uses it, and
 // a bad one is named by its path ("processes[3].syscalls.sendmsg.bytes").
-import { SYSCALLS, type Counts, type EventRow, type IpcMode, type MapUsage, type ProbeMode, type SyscallName } from '../data/model/model.js';
+import { SYSCALLS, type Counts, type EventRow, type Health, type IpcMode, type MapUsage, type ProbeMode, type SyscallName } from '../data/model/model.js';
 import type { Privileges } from '../data/privileges.js';
 
 export const FORMAT = 'msgtop-recording';
@@ -70,16 +70,8 @@ export interface Frame {
   probesReason: string;
   ipc: { mode: IpcMode; tracing: boolean; error: string | null };
   privileges: Privileges | null;
-  drops: {
-    ringbuf: number;
-    counterMapFull: number;
-    errnoMapFull: number;
-    detailMapFull: number;
-    stateLost: number;
-    procMapFull: number;
-    progMissed: number;
-    exitLost: number;
-  };
+  /** The line's `drops`: Health's counts of what was lost. */
+  drops: { ringbuf: number } & Omit<Health, 'ringbufDrops' | 'ringbufEvents' | 'ringbufDelivered'>;
   maps: MapUsage | null;
   events: { submitted: number; delivered: number };
   processes: RecordedProcess[];
