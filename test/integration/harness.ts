@@ -1,7 +1,8 @@
 // Runs the real msgtop (--json) and the workload generator as child
 // processes, and ends only the processes it started, by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -237,4 +238,19 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** The program as shipped, copied where any user can read it (a checkout
+ * may be 0700, as `mktemp -d` makes it): for tests that run it as another
+ * user. The caller removes `dir`. */
+export function readableProgram(): { dir: string; program: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'msgtop-shared-'));
+  const addon = join(dirname(cli), '..', 'native', 'build', 'Release', 'msgtop.node');
+  mkdirSync(join(dir, 'dist'));
+  mkdirSync(join(dir, 'native', 'build', 'Release'), { recursive: true });
+  const program = join(dir, 'dist', 'msgtop.mjs');
+  copyFileSync(cli, program);
+  copyFileSync(addon, join(dir, 'native', 'build', 'Release', 'msgtop.node'));
+  for (const d of [dir, join(dir, 'dist'), join(dir, 'native'), join(dir, 'native', 'build'), join(dir, 'native', 'build', 'Release')]) chmodSync(d, 0o755);
+  return { dir, program };
 }

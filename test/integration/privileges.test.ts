@@ -9,10 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { cli, findProcess, msggen, Msgtop, probeModes, runGen, settle, startGen, timeScale, type Counts } from './harness.js';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProcess, msggen, Msgtop, probeModes, runGen, readableProgram, settle, startGen, timeScale, type Counts } from './harness.js';
 
 process.title = 'privileges-test';
 const USER = `mtpriv${process.pid % 100000}`;
@@ -55,15 +54,7 @@ before(() => {
   uid = Number(sh('id', ['-u', USER]));
   gid = Number(sh('id', ['-g', USER]));
   gid2 = Number(sh('getent', ['group', GROUP2]).split(':')[2]);
-  // The program as shipped, where USER can read it (a checkout may be 0700).
-  dir = mkdtempSync(join(tmpdir(), 'msgtop-priv-'));
-  const addon = join(dirname(cli), '..', 'native', 'build', 'Release', 'msgtop.node');
-  mkdirSync(join(dir, 'dist'));
-  mkdirSync(join(dir, 'native', 'build', 'Release'), { recursive: true });
-  program = join(dir, 'dist', 'msgtop.mjs');
-  copyFileSync(cli, program);
-  copyFileSync(addon, join(dir, 'native', 'build', 'Release', 'msgtop.node'));
-  for (const d of [dir, join(dir, 'dist'), join(dir, 'native'), join(dir, 'native', 'build'), join(dir, 'native', 'build', 'Release')]) chmodSync(d, 0o755);
+  ({ dir, program } = readableProgram());
 });
 
 after(() => {

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { cli, freePort, msggen, progsLeft, root, runGen, stopProcess } from './harness.js';
+import { cli, freePort, msggen, progsLeft, readableProgram, root, runGen, stopProcess } from './harness.js';
 
 const RULES = join(root, 'deploy', 'prometheus', 'msgtop-rules.yml');
 const DASHBOARD = join(root, 'deploy', 'grafana', 'msgtop-dashboard.json');
@@ -26,8 +26,8 @@ interface Exporter {
 }
 
 /** Starts msgtop --prometheus and resolves once it says where it listens. */
-function startExporter(args: string[], wrap: string[] = []): Promise<Exporter> {
-  const argv = [...wrap, process.execPath, cli, ...args];
+function startExporter(args: string[], wrap: string[] = [], program = cli): Promise<Exporter> {
+  const argv = [...wrap, process.execPath, program, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   return new Promise((resolve, reject) => {
@@ -252,7 +252,8 @@ describe('msgtop --prometheus scraped by a real Prometheus', () => {
       return ['setpriv', '--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', '--inh-caps', list, '--ambient-caps', list, '--bounding-set', list];
     };
     // --ipc always attaches syscall tracepoints too: every probe kind is used.
-    const e = await startExporter(['--prometheus', '0', '--interval', '0.5', '--ipc', 'always', '--comm', `${TAG}d`], setpriv(caps));
+    const shared = readableProgram();
+    const e = await startExporter(['--prometheus', '0', '--interval', '0.5', '--ipc', 'always', '--comm', `${TAG}d`], setpriv(caps), shared.program);
     try {
       const status = readFileSync(`/proc/${e.child.pid}/status`, 'utf8');
       assert.match(status, /^Uid:\s+65534\s/m);
@@ -267,6 +268,7 @@ describe('msgtop --prometheus scraped by a real Prometheus', () => {
       assert.match(text, new RegExp(`^msgtop_messages_total\\{syscall="msgsnd",direction="send",comm="${TAG}d",container=""\\} 5$`, 'm'));
     } finally {
       await stopProcess(e.child, 'SIGINT');
+      rmSync(shared.dir, { recursive: true, force: true });
     }
     for (const drop of caps) {
       const argv = [...setpriv(caps.filter((c) => c !== drop)), process.execPath, cli, '--prometheus', '0', '--ipc', 'always', '--iterations', '1'];

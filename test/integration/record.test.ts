@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, openSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, msggen, msgtopProgsLoaded, progsLeft, timeScale } from './harness.js';
+import { cli, msggen, msgtopProgsLoaded, progsLeft, readableProgram, timeScale } from './harness.js';
 
 process.title = 'record-test';
 
@@ -53,8 +53,8 @@ class Run {
   }
 }
 
-function replay(path: string, args: string[], prefix: string[] = []) {
-  const argv = [...prefix, process.execPath, cli, '--replay', path, ...args];
+function replay(path: string, args: string[], prefix: string[] = [], program = cli) {
+  const argv = [...prefix, process.execPath, program, '--replay', path, ...args];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 30 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -256,7 +256,11 @@ describe('--replay needs no privileges', () => {
     assert.equal(noCaps.stdout, want);
     const live = spawnSync('setpriv', ['--bounding-set=-all', '--inh-caps=-all', process.execPath, cli, '--json', '--iterations', '1'], { encoding: 'utf8' });
     assert.equal(live.status, 1, 'while the live kernel needs them');
-    const nobody = replay(open, ['--batch', '--totals'], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--bounding-set=-all', '--inh-caps=-all']);
+    const shared = readableProgram();
+    copyFileSync(open, join(shared.dir, 'shared.jsonl.gz'));
+    chmodSync(join(shared.dir, 'shared.jsonl.gz'), 0o644);
+    const nobody = replay(join(shared.dir, 'shared.jsonl.gz'), ['--batch', '--totals'], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--bounding-set=-all', '--inh-caps=-all'], shared.program);
+    rmSync(shared.dir, { recursive: true, force: true });
     assert.equal(nobody.status, 0, nobody.stderr);
     assert.equal(nobody.stdout, want);
   });
