@@ -268,13 +268,13 @@ describe('msgtop --prometheus scraped by a real Prometheus', () => {
       assert.match(text, new RegExp(`^msgtop_messages_total\\{syscall="msgsnd",direction="send",comm="${TAG}d",container=""\\} 5$`, 'm'));
     } finally {
       await stopProcess(e.child, 'SIGINT');
-      rmSync(shared.dir, { recursive: true, force: true });
     }
     for (const drop of caps) {
-      const argv = [...setpriv(caps.filter((c) => c !== drop)), process.execPath, cli, '--prometheus', '0', '--ipc', 'always', '--iterations', '1'];
+      const argv = [...setpriv(caps.filter((c) => c !== drop)), process.execPath, shared.program, '--prometheus', '0', '--ipc', 'always', '--iterations', '1'];
       const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
       assert.notEqual(r.status, 0, `still works without ${drop}: ${drop} is not needed`);
       assert.match(r.stderr, /^msgtop: /, r.stderr);
     }
+    rmSync(shared.dir, { recursive: true, force: true });
   });
 });
