@@ -93,11 +93,53 @@ test('fake /proc: exit keeps the last info; an active process is not re-checked'
     f.proc(100, { comm: 'srv', ticks: 500 });
     f.reg.lookup(100, NS(500), true);
     f.kill(100);
-    f.advance(1000);
+    f.advance(500);
     assert.equal(f.reg.lookup(100, NS(500), true).exitedAt, null, 'active: trusted alive until the next refresh');
     const gone = f.reg.lookup(100, NS(500), false);
     assert.equal(gone.exitedAt, f.now());
     assert.equal(gone.comm, 'srv');
+  } finally {
+    f.done();
+  }
+});
+
+test('fake /proc: processes found together re-read /proc spread over the refresh period, not all at once', () => {
+  const f = fakeProc();
+  try {
+    const pids = Array.from({ length: 1000 }, (_, i) => 1000 + i);
+    for (const pid of pids) f.proc(pid, { comm: 'w', ticks: 7 });
+    for (const pid of pids) f.reg.lookup(pid, NS(7), true);
+    // All exit at once; an active process is only found gone by its refresh.
+    for (const pid of pids) f.kill(pid);
+    const found: number[] = [];
+    for (let step = 0; step < 5; step++) {
+      f.advance(1000);
+      found.push(pids.filter((pid) => f.reg.lookup(pid, NS(7), true).exitedAt === f.now()).length);
+    }
+    assert.equal(found.reduce((a, b) => a + b), 1000, `every one refreshed within refreshMs: ${found}`);
+    assert.ok(Math.max(...found) <= 250, `about a fifth per second of the period: ${found}`);
+  } finally {
+    f.done();
+  }
+});
+
+test('fake /proc: more processes than refreshPerSec allows are each re-read less often, never more reads a second', () => {
+  const f = fakeProc();
+  try {
+    const reg = new Registry({ procRoot: f.root, passwdPath: join(f.root, 'passwd'), refreshMs: 5000, refreshPerSec: 100, now: f.now, cgroups: null });
+    const pids = Array.from({ length: 1000 }, (_, i) => 1000 + i);
+    for (const pid of pids) f.proc(pid, { comm: 'w', ticks: 7 });
+    for (const pid of pids) reg.lookup(pid, NS(7), true);
+    for (const pid of pids) f.kill(pid);
+    const found: number[] = [];
+    for (let step = 0; step < 10; step++) {
+      f.advance(1000);
+      found.push(pids.filter((pid) => reg.lookup(pid, NS(7), true).exitedAt === f.now()).length);
+    }
+    // 1,000 processes at 100 a second: each every 10 s.
+    assert.equal(found.reduce((a, b) => a + b), 1000, `every one refreshed within 10 s: ${found}`);
+    assert.ok(Math.max(...found) <= 125, `about 100 a second: ${found}`);
+    assert.ok(found.slice(0, 5).reduce((a, b) => a + b) < 600, `not within refreshMs: ${found}`);
   } finally {
     f.done();
   }

@@ -20,6 +20,9 @@ export interface RegistryOptions {
   passwdPath?: string;
   /** How often a live process's comm and start time are re-read. */
   refreshMs?: number;
+  /** At most this many of those re-reads a second: with more processes than
+   * refreshMs allows for, each is re-read less often instead. */
+  refreshPerSec?: number;
   /** Monotonic ms clock (a wall-clock step must not stop refreshes). */
   now?: () => number;
   /** Kernel cgroup id → path, for processes gone from /proc (null: none). */
@@ -76,8 +79,18 @@ function unknown(pid: number, ticks: number): ProcInfo {
 interface Entry {
   info: ProcInfo;
   checkedAt: number;
+  /** Periods until the next refresh is due (the first: firstWait). */
+  wait: number;
   /** A kernel cgroup id not resolved yet (the resolver said: ask later). */
   cgroupId?: bigint;
+}
+
+/** The first refresh's wait, in periods: a fraction in (0, 1] spread by pid.
+ * Processes found in the same sample (all of them, at start) would otherwise
+ * re-read /proc in one sample every period: with 10,000 processes, a stall
+ * of a few hundred ms. */
+function firstWait(pid: number): number {
+  return 1 - ((pid * 0.6180339887) % 1);
 }
 
 interface ThreadName {
@@ -89,6 +102,9 @@ export class Registry {
   private readonly root: string;
   private readonly passwdPath: string;
   private readonly refreshMs: number;
+  private readonly refreshPerSec: number;
+  /** Entries held (processes seen and not yet forgotten). */
+  private size = 0;
   private readonly now: () => number;
   private readonly cgroups: CgroupResolver | null;
   /** Entries whose kernel cgroup id the resolver could not tell yet. */
@@ -102,6 +118,7 @@ export class Registry {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
     this.refreshMs = opts.refreshMs ?? 5000;
+    this.refreshPerSec = opts.refreshPerSec ?? 1000;
     this.now = opts.now ?? (() => performance.now());
     this.cgroups = opts.cgroups === undefined ? new CgroupResolver({ now: this.now }) : opts.cgroups;
   }
@@ -116,7 +133,8 @@ export class Registry {
     const now = this.now();
     const e = this.entries.get(pid)?.get(startNs);
     if (!e) {
-      const entry: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: now };
+      const entry: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: now, wait: firstWait(pid) };
+      this.size++;
       entry.info = gone ? this.fromKernel(entry, now, kernel) : this.load(entry, now, kernel);
       let byStart = this.entries.get(pid);
       if (!byStart) this.entries.set(pid, (byStart = new Map()));
@@ -124,8 +142,9 @@ export class Registry {
       return entry.info;
     }
     if (e.info.exitedAt !== null || pid === 0) return e.info;
-    if (now - e.checkedAt >= this.refreshMs) {
+    if (now - e.checkedAt >= this.period() * e.wait) {
       e.checkedAt = now;
+      e.wait = 1;
       this.refresh(e.info, now);
     } else if (!active && !existsSync(`${this.root}/${pid}`)) {
       e.info.exitedAt = now;
@@ -133,11 +152,18 @@ export class Registry {
     return e.info;
   }
 
+  /** How long a live process goes between refreshes: refreshMs, or longer
+   * when that would take more than refreshPerSec re-reads a second (each
+   * costs tens of µs: 10,000 processes every 5 s would be 5 % of a core). */
+  private period(): number {
+    return Math.max(this.refreshMs, (this.size / this.refreshPerSec) * 1000);
+  }
+
   /** Info for a process the kernel saw exit before it was ever looked up:
    * what the kernel recorded; nothing is kept (a cgroup the resolver cannot
    * tell yet stays unknown). */
   exited(pid: number, startNs: bigint, kernel?: KernelProc): ProcInfo {
-    const e: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: 0 };
+    const e: Entry = { info: unknown(pid, startTicks(startNs)), checkedAt: 0, wait: 1 };
     const info = this.fromKernel(e, this.now(), kernel);
     this.unplaced.delete(e);
     return info;
@@ -161,9 +187,11 @@ export class Registry {
   forget(pid: number, startNs: bigint): void {
     const byStart = this.entries.get(pid);
     const e = byStart?.get(startNs);
-    if (e) this.unplaced.delete(e);
-    byStart?.delete(startNs);
-    if (byStart?.size === 0) this.entries.delete(pid);
+    if (!e) return;
+    this.unplaced.delete(e);
+    this.size--;
+    byStart!.delete(startNs);
+    if (byStart!.size === 0) this.entries.delete(pid);
   }
 
   /** Name of one thread (re-read every refreshMs); "" once it is gone. */
