@@ -19,6 +19,15 @@ export interface Usage {
   rss: Flatness;
   /** Longest event-loop stall msgtop reported over the window, ms. */
   stallMaxMs: number;
+  /** Longest time it reported building one Model (a sample), ms. */
+  sampleMaxMs: number;
+}
+
+/** What the TUI's header says of its own timing (NaN where it says nothing). */
+export interface HeaderTimes {
+  stall: number;
+  sample: number;
+  frame: number;
 }
 
 export interface SoakResult {
@@ -40,10 +49,20 @@ function flatness(xs: number[]): Flatness {
   return { min: s[0] ?? NaN, median, max: s.at(-1) ?? NaN, stray: Math.max(...s.map((x) => Math.abs(x - median) / median)) };
 }
 
-/** The stall the TUI's header shows now (`stall 12ms`), or NaN. */
-function tuiStall(): number {
-  return Number(/stall (\d+)ms/.exec(screen())?.[1] ?? NaN);
+/** The TUI's header now: `stall 12ms (sample 8, frame 3)`. */
+function tuiTimes(): HeaderTimes {
+  const m = /stall (\d+)ms \(sample (\d+)(?:, frame (\d+))?\)/.exec(screen());
+  return { stall: Number(m?.[1] ?? NaN), sample: Number(m?.[2] ?? NaN), frame: Number(m?.[3] ?? NaN) };
 }
+
+/** Largest of each, over readings that had it. */
+function most(a: HeaderTimes, b: HeaderTimes): HeaderTimes {
+  const max = (x: number, y: number) => Math.max(x || 0, y || 0);
+  return { stall: max(a.stall, b.stall), sample: max(a.sample, b.sample), frame: max(a.frame, b.frame) };
+}
+
+/** The TUI is started wide enough for the header's whole cost line. */
+const WIDE = 200;
 
 /** What msgtop --json's last line says each of `pids` sent and received through sendmsg/recvmsg. */
 function countedBy(line: string, pids: Set<number>): Map<number, Record<string, GenCounts>> {
@@ -63,14 +82,14 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
       if (!alive(json)) throw new Error(`msgtop --json exited: ${out.stderr()}`);
       await sleep(100);
     }
-    tui = await startTui();
+    tui = await startTui({}, WIDE);
     // Ten wake-ups a second each: at one per message, 2,000 processes'
     // timers alone saturate a 2-CPU machine.
     busy = await startBusy(procs, rateHz, seconds, { hold: true, burst: Math.max(1, Math.round(rateHz / 10)) });
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
     const rssOf = { json: [] as number[], tui: [] as number[] };
-    let tuiStallMax = 0;
+    let tuiMax: HeaderTimes = { stall: 0, sample: 0, frame: 0 };
     let cpu0: { json: number; tui: number } | null = null;
     let linesAt = 0;
     while (busy.results().length < busy.processes) {
@@ -84,11 +103,11 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
       }
       rssOf.json.push(rss(json.pid!).rss);
       rssOf.tui.push(rss(tui.pid).rss);
-      tuiStallMax = Math.max(tuiStallMax, tuiStall() || 0);
+      tuiMax = most(tuiMax, tuiTimes());
     }
     const window = Math.min(seconds, elapsed()) - judgedFrom;
     const cpu1 = { json: cpuSeconds(json.pid!), tui: cpuSeconds(tui.pid) };
-    const jsonStalls = out.lines.slice(linesAt).map((l) => (JSON.parse(l) as { cost: { loop_stall_ms: number } }).cost.loop_stall_ms);
+    const jsonCosts = out.lines.slice(linesAt).map((l) => (JSON.parse(l) as { cost: { loop_stall_ms: number; sample_ms: number } }).cost);
 
     // Every worker is done and held alive: two more intervals see all it did.
     const n = out.lines.length;
@@ -99,18 +118,19 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
       const c = got.get(r.pid);
       return !c || !isDeepStrictEqual({ sendmsg: c['sendmsg'], recvmsg: c['recvmsg'] }, { sendmsg: r.ops['sendmsg'], recvmsg: r.ops['recvmsg'] });
     });
-    const usage = (k: 'json' | 'tui', stallMaxMs: number): Usage => ({
+    const usage = (k: 'json' | 'tui', stallMaxMs: number, sampleMaxMs: number): Usage => ({
       cpuPercent: cpu0 ? ((cpu1[k] - cpu0[k]) / window) * 100 : NaN,
       rss: flatness(rssOf[k]),
       stallMaxMs,
+      sampleMaxMs,
     });
     return {
       processes: busy.processes,
       rateHz,
       seconds,
       judgedFrom,
-      json: usage('json', Math.max(...jsonStalls)),
-      tui: usage('tui', tuiStallMax),
+      json: usage('json', Math.max(...jsonCosts.map((c) => c.loop_stall_ms)), Math.max(...jsonCosts.map((c) => c.sample_ms))),
+      tui: usage('tui', tuiMax.stall, tuiMax.sample),
       exact: wrong.length === 0,
       mismatch: wrong
         .slice(0, 3)
@@ -130,8 +150,9 @@ export interface LiveResult {
   seconds: number;
   cpuPercent: number;
   rssPeakBytes: number;
-  /** Longest stall the header showed: a sample plus its frame. */
-  stallMaxMs: number;
+  /** Longest the header showed: an event-loop stall, a sample (building
+   * one Model) and a frame (drawing one). */
+  max: HeaderTimes;
   command: string;
 }
 
@@ -140,19 +161,19 @@ export async function manyLive(procs: number, warmup: number, seconds: number): 
   const busy = await startBusy(procs, 1, warmup + seconds + 60);
   let tui: Tui | null = null;
   try {
-    tui = await startTui();
+    tui = await startTui({}, WIDE);
     await sleep(warmup * 1000);
     const c0 = cpuSeconds(tui.pid);
     const t0 = performance.now();
-    let stallMaxMs = 0;
+    let max: HeaderTimes = { stall: 0, sample: 0, frame: 0 };
     let peak = 0;
     while (performance.now() - t0 < seconds * 1000) {
       await sleep(500);
-      stallMaxMs = Math.max(stallMaxMs, tuiStall() || 0);
+      max = most(max, tuiTimes());
       peak = Math.max(peak, rss(tui.pid).rss);
     }
     const cpuPercent = ((cpuSeconds(tui.pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
-    return { processes: busy.processes, seconds, cpuPercent, rssPeakBytes: peak, stallMaxMs, command: `${busy.command}; the TUI in tmux 120×40` };
+    return { processes: busy.processes, seconds, cpuPercent, rssPeakBytes: peak, max, command: `${busy.command}; the TUI in tmux ${WIDE}×40` };
   } finally {
     if (tui) await tui.stop();
     await busy.stop();

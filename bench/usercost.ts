@@ -64,14 +64,15 @@ export function screen(): string {
   return tmux('capture-pane', '-p', '-t', 'tui');
 }
 
-/** Starts the TUI in a detached tmux session and waits for its first frame. */
-export async function startTui(extraEnv: Record<string, string> = {}): Promise<Tui> {
+/** Starts the TUI in a detached tmux session (120×40 unless `columns` says
+ * otherwise) and waits for its first frame. */
+export async function startTui(extraEnv: Record<string, string> = {}, columns = 120): Promise<Tui> {
   const env = Object.entries(extraEnv)
     .map(([k, v]) => `${k}=${v} `)
     .join('');
   const t0 = performance.now();
   const startedAt = Date.now();
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'tui', `exec env -u CI ${env}${[process.execPath, ...nodeFlags, cliJs].join(' ')}`);
+  tmux('new-session', '-d', '-x', String(columns), '-y', '40', '-s', 'tui', `exec env -u CI ${env}${[process.execPath, ...nodeFlags, cliJs].join(' ')}`);
   const serverPid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pid}').trim());
   const pid = Number(tmux('display-message', '-p', '-t', 'tui', '#{pane_pid}').trim());
   startedPids.add(pid);

@@ -83,6 +83,7 @@ function lineObject(model: Model, record: boolean): Record<string, unknown> {
       cpu_percent: Math.round(model.cost.cpuPercent * 100) / 100,
       rss_bytes: model.cost.rssBytes,
       loop_stall_ms: Math.round(model.cost.loopStallMs),
+      sample_ms: Math.round(model.cost.sampleMs * 10) / 10,
     },
     processes: [...model.processes].sort(order).map((p) => processJson(p, record)),
   };

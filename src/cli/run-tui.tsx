@@ -165,7 +165,14 @@ export function runTui(feed: TuiFeed, initial: Partial<UiState>): Promise<number
       quit: end,
       ...(feed.replay ? { replay: (cmd: ReplayCommand) => feed.replay!(cmd) } : {}),
     };
-    const draw = (m: Model): void => app.rerender(<Root model={m} controls={controls} initial={initial} />);
+    // Each Model carries how long the one before it took to draw (React and
+    // Ink's output, synchronous): the header shows it next to the sample's.
+    let frameMs = 0;
+    const draw = (m: Model): void => {
+      const t0 = performance.now();
+      app.rerender(<Root model={{ ...m, cost: { ...m.cost, frameMs } }} controls={controls} initial={initial} />);
+      frameMs = performance.now() - t0;
+    };
     for (const sig of SIGNALS) process.on(sig, onSignal);
     process.on('SIGTSTP', onStop);
     process.on('SIGCONT', onContinue);

@@ -76,7 +76,7 @@ export interface Frame {
   events: { submitted: number; delivered: number };
   processes: RecordedProcess[];
   uptimeMs: number | null;
-  cost: { bpfNsPerSec: number | null; cpuPercent: number; rssBytes: number; loopStallMs: number } | null;
+  cost: { bpfNsPerSec: number | null; cpuPercent: number; rssBytes: number; loopStallMs: number; sampleMs: number } | null;
   detail: RecordedDetail | null;
   eventLog: EventRow[];
   eventLogSkipped: number;
@@ -368,6 +368,7 @@ export function parseFrame(v: unknown): Frame {
       cpuPercent: num(cost['cpu_percent'], 'cost.cpu_percent', undefined, 0, 1e6, false),
       rssBytes: count(cost['rss_bytes'], 'cost.rss_bytes'),
       loopStallMs: cost['loop_stall_ms'] === undefined ? 0 : num(cost['loop_stall_ms'], 'cost.loop_stall_ms', undefined, 0, MAX_COUNT),
+      sampleMs: cost['sample_ms'] === undefined ? 0 : num(cost['sample_ms'], 'cost.sample_ms', undefined, 0, MAX_COUNT, false),
     },
     detail: detail(o['detail'], 'detail'),
     eventLog: o['event_log'] === undefined ? [] : list(o['event_log'], 'event_log').map((e, i) => event(e, `event_log[${i}]`)),

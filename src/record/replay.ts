@@ -366,7 +366,7 @@ export class ReplayModels {
         exitLost: f.drops.exitLost,
       },
       maps: f.maps,
-      cost: f.cost ?? { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0, loopStallMs: 0 },
+      cost: f.cost ?? { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0, loopStallMs: 0, sampleMs: 0 },
       send: total('send'),
       recv: total('recv'),
       processes,

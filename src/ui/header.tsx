@@ -182,7 +182,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         {'  '}
         <Alarm label="lost" value={h.stateLost} />
         <Fill percent={mapFill(m.maps)} />
-        {`  cost: bpf ${bpf}, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms`}
+        {`  cost: bpf ${bpf}, msgtop cpu ${fmtPercent(m.cost.cpuPercent)}, rss ${fmtBytes(m.cost.rssBytes)}, stall ${Math.round(m.cost.loopStallMs)}ms (sample ${Math.round(m.cost.sampleMs)}${m.cost.frameMs === undefined ? '' : `, frame ${Math.round(m.cost.frameMs)}`})`}
       </Text>
       {(props.tags !== '' || notice !== null) && (
         <Text wrap="truncate" bold>

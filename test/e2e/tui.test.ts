@@ -68,6 +68,11 @@ it('totals: the generator tops the table with its exact counts', async () => {
   assert.deepEqual(top.slice(9, 14), ['400', '400', '120', '120', '20']);
 });
 
+it("the header shows msgtop's own cost: the stall, the sample and the frame before it", async () => {
+  const s = await waitFor('the cost line with a frame time', (x) => /stall \d+ms \(sample \d+, frame \d+\)/.test(x));
+  assert.match(s, /cost: bpf [\d.]+% of a core, msgtop cpu [\d.]+%, rss [\d.]+MiB, stall \d+ms \(sample \d+, frame \d+\)/);
+});
+
 /** SGR parameters that set a foreground or background colour. */
 function colourCodes(screen: string): string[] {
   const found: string[] = [];

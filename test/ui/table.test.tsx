@@ -12,6 +12,9 @@ test('header shows host, kernel, probes, ipc, interval, uptime, totals and cost'
   assert.match(f, /up 1h02m {2}\(sock: cheapest: sock tracepoints on…$/m);
   const wide = await mount(makeModel({ processes: 5 }), { columns: 160 });
   assert.match(wide.frame(), /up 1h02m {2}\(sock: cheapest: sock tracepoints on 6\.18\)$/m);
+  // What msgtop costs, to the end of the line at this width: the stall and
+  // the sample's own time (a frame's only in the live table, which measures it).
+  assert.match(wide.frame(), /msgtop cpu 1\.20%, rss 48\.0MiB, stall 4ms \(sample 3\)$/m);
   wide.unmount();
   // 5 processes: sends 100*(5..1) = 1500/s, receives 750/s
   assert.match(f, /msgs\/s 2\.3k {2}send 1\.5k {2}recv 750/);

@@ -40,7 +40,7 @@ const model = (processes: ProcessRow[]): Model => ({
   uptimeMs: 1,
   health: { ringbufDrops: 1, ringbufEvents: 2, ringbufDelivered: 2, counterMapFull: 3, errnoMapFull: 4, detailMapFull: 5, stateLost: 6, procMapFull: 7, progMissed: 8, exitLost: 9 },
   maps: { counters: { used: 10, max: 400 }, procs: { used: 5, max: 100 }, errnos: { used: 0, max: 100 } },
-  cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0, loopStallMs: 0 },
+  cost: { bpfNsPerSec: 0, cpuPercent: 0, rssBytes: 0, loopStallMs: 0, sampleMs: 0 },
   send: st(c(0)),
   recv: st(c(0)),
   processes,

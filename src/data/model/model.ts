@@ -206,6 +206,10 @@ export interface Model {
     /** The longest msgtop's event loop was blocked (a sample and its frame,
      * mostly) since the last Model, in ms: keys wait that long. */
     loopStallMs: number;
+    /** How long the sampler took to build this Model, ms. */
+    sampleMs: number;
+    /** How long the table took to draw the last Model, ms (the TUI only). */
+    frameMs?: number;
   };
   /** Sums over all processes. */
   send: Stat;

@@ -62,8 +62,14 @@ export class CostMeter {
     this.prevHr = clock.hrNs();
   }
 
-  /** This interval's cost; `d` is what every process did in it. */
-  measure(snap: RawSnapshot, sec: number, d: { send: Counts; recv: Counts }): Model['cost'] {
+  /** Now, by the clock the sample's own time is taken with. */
+  started(): bigint {
+    return this.clock.hrNs();
+  }
+
+  /** This interval's cost; `d` is what every process did in it, and the
+   * sample began at `startedNs` (started()). */
+  measure(snap: RawSnapshot, sec: number, d: { send: Counts; recv: Counts }, startedNs: bigint): Model['cost'] {
     const cpuUs = this.clock.cpuUs();
     const hr = this.clock.hrNs();
     const usedUs = cpuUs - this.prevCpuUs;
@@ -85,6 +91,7 @@ export class CostMeter {
       cpuPercent: wallUs > 0 ? (usedUs / wallUs) * 100 : 0,
       rssBytes: this.clock.rssBytes(),
       loopStallMs: this.clock.loopStallMs(),
+      sampleMs: Number(hr - startedNs) / 1e6,
     };
   }
 }

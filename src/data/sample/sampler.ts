@@ -94,6 +94,7 @@ export class Sampler {
   }
 
   sample(): Model {
+    const startedNs = this.costs.started();
     const snap = this.source.snapshot();
     const now = this.now();
     const sample = ++this.samples;
@@ -143,7 +144,7 @@ export class Sampler {
       uptimeMs: now - this.startedAt,
       health: health(snap, this.delivered),
       maps: snap.maps ?? null,
-      cost: this.costs.measure(snap, sec, d),
+      cost: this.costs.measure(snap, sec, d, startedNs),
       send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
       recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
       processes: rows,
