@@ -28,6 +28,13 @@ export interface Proc extends RowSource {
   evicted: boolean;
 }
 
+/** The process in `list` (one pid's) that started at `startNs`. A loop, not
+ * find(): it runs for every counter record of every sample. */
+function inList(list: Proc[], startNs: bigint): Proc | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i]!.startNs === startNs) return list[i];
+  return undefined;
+}
+
 export class ProcTable {
   /** By tgid; more than one when a pid was reused. */
   private readonly byPid = new Map<number, Proc[]>();
@@ -38,7 +45,8 @@ export class ProcTable {
   }
 
   find(tgid: number, startNs: bigint): Proc | undefined {
-    return this.byPid.get(tgid)?.find((p) => p.startNs === startNs);
+    const list = this.byPid.get(tgid);
+    return list && inList(list, startNs);
   }
 
   get(tgid: number, startNs: bigint): Proc {
@@ -47,7 +55,7 @@ export class ProcTable {
       list = [];
       this.byPid.set(tgid, list);
     }
-    let p = list.find((x) => x.startNs === startNs);
+    let p = inList(list, startNs);
     if (!p) {
       // Every field written out, in one order: a spread would give each
       // process an object shape of its own (a hot path under churn).
