@@ -28,6 +28,8 @@ before(async () => {
   // CI=true makes Ink print only the last frame: clear it for the child.
   tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40',
     'env -u CI "$E2E_NODE" "$E2E_CLI" --interval 0.5 --ipc always');
+  // Every byte msgtop writes, to show with a failure what the screen was made of.
+  tmux('pipe-pane', '-t', SESSION, `cat > '${join(dir, 'pane.raw')}'`);
   await waitFor('the header', (s) => s.includes(`probes ${probeModes[0]}`) && /PID\s+USER\s+COMM/.test(s));
   // stdout to a file, not a socket, so the result line is not socket traffic.
   const out = join(dir, 'gen.json');
@@ -59,6 +61,10 @@ it('totals: the generator tops the table with its exact counts', async () => {
   const s = await waitFor('msggen on top with its final totals', (x) => {
     const top = tableRows(x)[0];
     return top?.[2] === 'msggen' && top[12] === '120' && top[13] === '20';
+  }).catch((e: Error) => {
+    // Once (in a 6.12 guest) the screen stayed garbled here: keep the bytes that made it.
+    const raw = readFileSync(join(dir, 'pane.raw'), 'latin1');
+    throw new Error(`${e.message}\nthe last bytes msgtop wrote, escaped:\n${JSON.stringify(raw.slice(-6000))}`);
   });
   const top = tableRows(s)[0]!;
   assert.equal(Number(top[0]), genPid);
