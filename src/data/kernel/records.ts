@@ -85,7 +85,15 @@ export const EXIT_RECORD = L.mt_exit.size;
 export interface CounterRec extends Counts {
   tgid: number;
   sys: number;
-  startNs: bigint;
+  /** start_ns in two 32-bit halves: reading it as a BigInt would make one
+   * for every record of every sample (startNsOf makes it when needed). */
+  startLo: number;
+  startHi: number;
+}
+
+/** A counter record's start_ns. */
+export function startNsOf(r: Readonly<CounterRec>): bigint {
+  return (BigInt(r.startHi) << 32n) | BigInt(r.startLo);
 }
 export interface ThreadRec extends Counts {
   tgid: number;
@@ -167,7 +175,10 @@ export function sysName(id: number): SyscallName | null {
 
 /** u64 → number, exact to 2^53; two u32 reads avoid a BigInt per field. */
 function u64(b: Buffer, off: number): number {
-  return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 0x1_0000_0000;
+  const hi = b.readUInt32LE(off + 4);
+  // A small count stays a small integer: arithmetic with 2^32 would make it
+  // a double, and every count built from it a boxed heap number.
+  return hi === 0 ? b.readUInt32LE(off) : b.readUInt32LE(off) + hi * 0x1_0000_0000;
 }
 
 /** A partial record means the addon and this file disagree: fail loudly. */
@@ -230,11 +241,12 @@ export function decodeCounters(buf: Buffer, visit: (r: Readonly<CounterRec>) => 
   const k = L.mt_key;
   const c = L.mt_counts;
   whole(buf, COUNTER_RECORD, 'counters');
-  const r: CounterRec = { tgid: 0, sys: 0, startNs: 0n, calls: 0, messages: 0, bytes: 0, errors: 0 };
+  const r: CounterRec = { tgid: 0, sys: 0, startLo: 0, startHi: 0, calls: 0, messages: 0, bytes: 0, errors: 0 };
   for (let off = 0; off < buf.length; off += COUNTER_RECORD) {
     r.tgid = buf.readUInt32LE(off + k.tgid);
     r.sys = buf.readUInt32LE(off + k.sys);
-    r.startNs = buf.readBigUInt64LE(off + k.start_ns);
+    r.startLo = buf.readUInt32LE(off + k.start_ns);
+    r.startHi = buf.readUInt32LE(off + k.start_ns + 4);
     r.calls = u64(buf, off + k.size + c.calls);
     r.messages = u64(buf, off + k.size + c.messages);
     r.bytes = u64(buf, off + k.size + c.bytes);

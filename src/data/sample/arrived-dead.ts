@@ -32,6 +32,11 @@ export class ArrivedDead {
     }
   }
 
+  /** Whether a process with this pid may be arriving dead (tally says). */
+  mayHold(tgid: number): boolean {
+    return this.starts.has(tgid);
+  }
+
   /** Where the records of a process arriving dead go; undefined for every
    * other process. */
   tally(tgid: number, startNs: bigint): Tally | undefined {

@@ -4,7 +4,7 @@
 // go backwards.
 import type { Counts } from '../model/model.js';
 import { delta, delta1, zero } from '../model/counts.js';
-import { decodeCounters, decodeErrnos, sysName } from '../kernel/records.js';
+import { decodeCounters, decodeErrnos, startNsOf, sysName, type CounterRec } from '../kernel/records.js';
 import { startTicks, type ProcInfo } from '../proc/registry.js';
 import { addCounts, addErrno } from './tally.js';
 import type { RowSource } from './row-build.js';
@@ -13,6 +13,9 @@ import type { ArrivedDead } from './arrived-dead.js';
 export interface Proc extends RowSource {
   tgid: number;
   startNs: bigint;
+  /** startNs in 32-bit halves, to match counter records without a BigInt. */
+  startLo: number;
+  startHi: number;
   key: string;
   info: ProcInfo | null;
   /** Per enum mt_sys id: the kernel's last value, and the sample number it
@@ -67,6 +70,8 @@ export class ProcTable {
         bytesHistory: [],
         tgid,
         startNs,
+        startLo: Number(startNs & 0xffff_ffffn),
+        startHi: Number(startNs >> 32n),
         key: `${tgid}:${startTicks(startNs)}`,
         info: null,
         kernel: [],
@@ -102,19 +107,32 @@ export class ProcTable {
     this.count--;
   }
 
+  /** The process of a counter record, made if new. Matched by start_ns's
+   * halves: no BigInt for a process already known. */
+  private ofRecord(r: Readonly<CounterRec>): Proc {
+    const list = this.byPid.get(r.tgid);
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i]!;
+        if (p.startLo === r.startLo && p.startHi === r.startHi) return p;
+      }
+    }
+    return this.get(r.tgid, startNsOf(r));
+  }
+
   /** Counter records of one snapshot; `onGrowth` sees every increase.
    * Those of processes in `dead` go to their tallies, not to Procs. */
   ingestCounters(buf: Buffer, sample: number, onGrowth: (sys: number, inc: Counts) => void, dead?: ArrivedDead): void {
     decodeCounters(buf, (r) => {
       if (sysName(r.sys) === null) return;
-      const t = dead?.tally(r.tgid, r.startNs);
+      const t = dead?.mayHold(r.tgid) ? dead.tally(r.tgid, startNsOf(r)) : undefined;
       if (t) {
         const inc = delta(r, undefined);
         addCounts(t, r.sys, inc);
         onGrowth(r.sys, inc);
         return;
       }
-      const p = this.get(r.tgid, r.startNs);
+      const p = this.ofRecord(r);
       // A key absent from the last snapshot counts as fresh if it comes back.
       const prev = p.seen[r.sys] === sample - 1 ? p.kernel[r.sys] : undefined;
       const inc = delta(r, prev);

@@ -32,7 +32,11 @@ function push(ring: number[], v: number, max: number): void {
 /** Last `n` values of `ring`; `prev` itself when they are the same. */
 function tail(ring: readonly number[], n: number, prev: number[] | undefined): number[] {
   const from = Math.max(0, ring.length - n);
-  if (prev && prev.length === ring.length - from && prev.every((v, i) => v === ring[from + i])) return prev;
+  if (prev && prev.length === ring.length - from) {
+    let same = true;
+    for (let i = 0; same && i < prev.length; i++) same = prev[i] === ring[from + i];
+    if (same) return prev;
+  }
   return ring.slice(from);
 }
 
