@@ -142,18 +142,37 @@ void Evictor::EvictBatch()
 	pending_.clear();
 }
 
-// One read of the whole map finds every entry of the batch's processes, and
-// one batch delete removes them: a few syscalls a batch, where a lookup and
-// a delete per key would cost two per entry.
+// A few exits (a host where little starts and stops) are looked up key by
+// key: two syscalls per key, where reading a map of 10,000 live processes
+// whole costs milliseconds. Many (churn) take one read of the whole map,
+// which finds every entry of the batch's processes, and one batch delete.
 void Evictor::EvictFrom(Map map, const std::set<std::pair<uint32_t, uint64_t>> &gone)
 {
 	static_assert(offsetof(mt_key, start_ns) == 8 && offsetof(mt_proc_key, start_ns) == 8 &&
 			      offsetof(mt_errno_key, start_ns) == 8,
 		      "every evictable key starts with tgid and has start_ns at 8");
+	static_assert(sizeof(mt_key) == 16 && sizeof(mt_proc_key) == 16, "a process key is a counter key with sys 0");
 	const Layout &l = LAYOUTS[map];
 	const size_t rec = l.key + l.value;
 	int fd = Fd(map);
 	std::vector<uint8_t> all, keys;
+
+	// Errno keys hold the errno too: they can only be found by reading.
+	size_t per_proc = map == COUNTERS ? MT_SYS_COUNT : 1;
+	if (map != ERRNOS && gone.size() * per_proc * 32 < used_[map]) {
+		std::vector<uint8_t> value(l.value);
+		for (const auto &[tgid, start] : gone) {
+			for (uint32_t sys = 0; sys < (uint32_t)per_proc; sys++) {
+				mt_key k = {tgid, sys, start}; // mt_proc_key: pad 0
+				if (bpf_map_lookup_elem(fd, &k, value.data()) < 0)
+					continue;
+				append(evicted_[map], &k, l.key);
+				append(evicted_[map], value.data(), l.value);
+				bpf_map_delete_elem(fd, &k);
+			}
+		}
+		return;
+	}
 
 	if (read_hash(fd, l.key, l.value, all) < 0)
 		return; // left for the sampler's forget()
