@@ -27,6 +27,14 @@ test('decodeCounters reads every record, u64 fields and start_ns', () => {
   assert.deepEqual(counters(Buffer.alloc(0)), []);
 });
 
+test("startHalves gives a start_ns the halves its counter records carry, past 2^31 and 2^63 too", () => {
+  for (const ns of [0n, 123_456_789_012n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 60n + 2n ** 31n, 2n ** 64n - 1n]) {
+    const [r] = counters(counter(1, 0, ns, {}));
+    assert.deepEqual(R.startHalves(ns), { lo: r!.startLo, hi: r!.startHi }, String(ns));
+    assert.equal(R.startNsOf(r!), ns);
+  }
+});
+
 test('a partial record is an error, not a silent miscount', () => {
   assert.throws(() => counters(Buffer.alloc(47)), RangeError);
   assert.throws(() => R.decodeEvents(Buffer.alloc(R.EVENT_RECORD + 1)), RangeError);

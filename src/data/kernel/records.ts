@@ -85,15 +85,21 @@ export const EXIT_RECORD = L.mt_exit.size;
 export interface CounterRec extends Counts {
   tgid: number;
   sys: number;
-  /** start_ns in two 32-bit halves: reading it as a BigInt would make one
-   * for every record of every sample (startNsOf makes it when needed). */
+  /** start_ns in two signed 32-bit halves, small integers both: reading
+   * it as a BigInt (or an unsigned half past 2^31, a heap number) would
+   * allocate for every record of every sample. startNsOf makes the BigInt. */
   startLo: number;
   startHi: number;
 }
 
 /** A counter record's start_ns. */
 export function startNsOf(r: Readonly<CounterRec>): bigint {
-  return (BigInt(r.startHi) << 32n) | BigInt(r.startLo);
+  return BigInt.asUintN(64, (BigInt(r.startHi) << 32n) | BigInt(r.startLo >>> 0));
+}
+
+/** start_ns as CounterRec holds it. */
+export function startHalves(startNs: bigint): { lo: number; hi: number } {
+  return { lo: Number(BigInt.asIntN(32, startNs)), hi: Number(BigInt.asIntN(32, startNs >> 32n)) };
 }
 export interface ThreadRec extends Counts {
   tgid: number;
@@ -245,8 +251,8 @@ export function decodeCounters(buf: Buffer, visit: (r: Readonly<CounterRec>) => 
   for (let off = 0; off < buf.length; off += COUNTER_RECORD) {
     r.tgid = buf.readUInt32LE(off + k.tgid);
     r.sys = buf.readUInt32LE(off + k.sys);
-    r.startLo = buf.readUInt32LE(off + k.start_ns);
-    r.startHi = buf.readUInt32LE(off + k.start_ns + 4);
+    r.startLo = buf.readInt32LE(off + k.start_ns);
+    r.startHi = buf.readInt32LE(off + k.start_ns + 4);
     r.calls = u64(buf, off + k.size + c.calls);
     r.messages = u64(buf, off + k.size + c.messages);
     r.bytes = u64(buf, off + k.size + c.bytes);

@@ -4,7 +4,7 @@
 // go backwards.
 import type { Counts } from '../model/model.js';
 import { delta, delta1, zero } from '../model/counts.js';
-import { decodeCounters, decodeErrnos, startNsOf, sysName, type CounterRec } from '../kernel/records.js';
+import { decodeCounters, decodeErrnos, startHalves, startNsOf, sysName, type CounterRec } from '../kernel/records.js';
 import { startTicks, type ProcInfo } from '../proc/registry.js';
 import { addCounts, addErrno } from './tally.js';
 import type { RowSource } from './row-build.js';
@@ -62,6 +62,7 @@ export class ProcTable {
     if (!p) {
       // Every field written out, in one order: a spread would give each
       // process an object shape of its own (a hot path under churn).
+      const { lo, hi } = startHalves(startNs);
       p = {
         totals: [],
         deltas: [],
@@ -70,8 +71,8 @@ export class ProcTable {
         bytesHistory: [],
         tgid,
         startNs,
-        startLo: Number(startNs & 0xffff_ffffn),
-        startHi: Number(startNs >> 32n),
+        startLo: lo,
+        startHi: hi,
         key: `${tgid}:${startTicks(startNs)}`,
         info: null,
         kernel: [],
