@@ -2,7 +2,7 @@
 // rows (App slices it, so only what is drawn crosses as props). Every row is
 // one <Text> line of fixed-width cells built as strings; nested spans only
 // where the style differs (sort column, sparkline colour, filter matches).
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { cellText, gap, headerCell, textOf } from './cells.js';
 import type { Column } from './columns.js';
@@ -60,6 +60,8 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
   const { row } = props;
   const theme = useTheme();
   const parts: ReactNode[] = [];
+  /** Where the sparkline is in `parts` (-1: not shown). */
+  let spark = -1;
   let plain = '';
   const flush = () => {
     if (plain !== '') parts.push(plain);
@@ -75,6 +77,7 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
     if (c.id === 'spark') {
       plain += ' ';
       flush();
+      spark = parts.length;
       parts.push(
         <Text key={c.id} color={color}>
           {sparkline(row.history, SPARK_WIDTH)}
@@ -96,10 +99,17 @@ const Row = memo(function Row(props: { row: TableRow; columns: readonly Column[]
   // The selection bar spans the whole row; other rows end at their last character.
   if (!props.selected) plain = plain.trimEnd();
   flush();
+  const style = { wrap: 'truncate', inverse: props.selected, dimColor: row.exited || row.folded > 0 } as const;
+  if (spark < 0) return <Text {...style}>{parts}</Text>;
+  // The sparkline in a <Text> of its own: Ink measures each <Text> whole,
+  // and a line with any character past ASCII takes string-width's slow
+  // path, grapheme by grapheme; the rest of the row stays on the fast one.
   return (
-    <Text wrap="truncate" inverse={props.selected} dimColor={row.exited || row.folded > 0}>
-      {parts}
-    </Text>
+    <Box>
+      <Text {...style}>{parts.slice(0, spark)}</Text>
+      <Text {...style}>{parts[spark]}</Text>
+      {spark + 1 < parts.length && <Text {...style}>{parts.slice(spark + 1)}</Text>}
+    </Box>
   );
 });
 
