@@ -7,7 +7,6 @@
 // its live size (the README says what they save).
 import { fchownSync } from 'node:fs';
 import { parseOptions, type Options } from './cli/options.js';
-import { setNice } from './cli/priority.js';
 import { restoreTerminal } from './cli/terminal.js';
 import { crashError, testCrash } from './cli/test-crash.js';
 import type { Model, RecordingStatus } from './data/model/model.js';
@@ -119,9 +118,6 @@ async function live(opts: Options): Promise<number> {
     record = (m) => recorder.write(m);
     recordingStatus = () => recorder.status();
   }
-  // Before the addon starts its threads (they inherit it), and while still
-  // root (after dropping privileges it could not be raised).
-  setNice(opts.nice);
   // Loaded after the flags are checked so --help and errors stay instant.
   const { LiveSource } = await import('./data/kernel/live.js');
   const source = new LiveSource({ probes: opts.probes, ipc: opts.ipc, ringbufBytes: opts.ringbufBytes, maxProcs: opts.maxProcs });

@@ -64,9 +64,6 @@ const help = `
     --max-procs N       processes counted at once: sizes the kernel maps (default
                         16384; exited processes leave them within 0.1 s); calls
                         of processes past it are counted as map-full
-    --nice N            scheduling priority msgtop gives itself, -20 to 19
-                        (default -5: the table keeps answering on a saturated
-                        machine; 0 leaves it as started; needs root)
     --keep-root         started through sudo: stay root instead of becoming
                         the user who ran sudo once attached (that user keeps
                         only CAP_BPF, and CAP_PERFMON for --ipc auto)
@@ -112,8 +109,6 @@ export interface Options {
   maxExited: number;
   maxProcs: number;
   keepRoot: boolean;
-  /** The nice value msgtop gives itself when it may (live only). */
-  nice: number;
   prometheus: ListenAddress | null;
   top: number;
   maxSeries: number;
@@ -171,7 +166,6 @@ export function parseOptions(argv: string[]): Options {
       maxExited: { type: 'number' },
       maxProcs: { type: 'number' },
       keepRoot: { type: 'boolean', default: false },
-      nice: { type: 'number' },
       prometheus: { type: 'string' },
       top: { type: 'number' },
       maxSeries: { type: 'number' },
@@ -206,7 +200,6 @@ export function parseOptions(argv: string[]): Options {
       ['linger', f.linger],
       ['max-exited', f.maxExited],
       ['max-procs', f.maxProcs],
-      ['nice', f.nice],
     ];
     const given = live.find(([, v]) => v !== undefined);
     if (given) throw new UserError(`--${given[0]} applies to the live kernel, not to --replay (a recording keeps the settings it was made with)`, 2);
@@ -240,7 +233,6 @@ export function parseOptions(argv: string[]): Options {
     maxExited: Math.floor(number('max-exited', f.maxExited, 0, 1_000_000) ?? 200),
     maxProcs: Math.floor(number('max-procs', f.maxProcs, 64, 1 << 20) ?? 16384),
     keepRoot: f.keepRoot,
-    nice: Math.round(number('nice', f.nice, -20, 19) ?? -5),
     prometheus,
     top: Math.floor(number('top', f.top, 0, 1000) ?? 10),
     // The other group alone may need 56 series.

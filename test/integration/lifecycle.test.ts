@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { cli, findProcess, freePort, msggen, Msgtop, probeModes, progIdsOf, progNamesOf, progsLeft, settle, stillLoaded, timeScale, type Counts } from './harness.js';
 
@@ -197,34 +197,5 @@ describe('--ipc auto', () => {
     }
     assert.ok(progs.length > 0);
     assert.deepEqual(await stillLoaded(progs), []);
-  });
-});
-
-/** The nice value of every thread of `pid`. */
-function niceOf(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((t) => {
-    const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19
-  });
-}
-
-describe('--nice', () => {
-  for (const [args, want] of [[[], -5], [['--nice', '-11'], -11], [['--nice', '0'], 0]] as const) {
-    it(`${args.length ? args.join(' ') : 'by default'}: every thread at nice ${want}`, async () => {
-      const m = new Msgtop(['--interval', '0.2', ...args]);
-      try {
-        await m.next();
-        const nice = niceOf(m.child.pid!);
-        assert.ok(nice.length >= 3, `threads: ${nice}`);
-        assert.deepEqual(new Set(nice), new Set([want]));
-      } finally {
-        assert.equal(await m.stop(), 0);
-      }
-    });
-  }
-  it('out of range: usage sentence, exit 2', () => {
-    const r = run(['--json', '--nice', '-21']);
-    assert.equal(r.status, 2);
-    assertOneSentence(r.stderr);
   });
 });
