@@ -118,7 +118,7 @@ export class Registry {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
     this.refreshMs = opts.refreshMs ?? 5000;
-    this.refreshPerSec = opts.refreshPerSec ?? 500;
+    this.refreshPerSec = opts.refreshPerSec ?? 250;
     this.now = opts.now ?? (() => performance.now());
     this.cgroups = opts.cgroups === undefined ? new CgroupResolver({ now: this.now }) : opts.cgroups;
   }
@@ -155,7 +155,7 @@ export class Registry {
   /** How long a live process goes between refreshes: refreshMs, or longer
    * when that would take more than refreshPerSec re-reads a second (each
    * costs tens of µs: 10,000 processes every 5 s would be 5 % of a core;
-   * at 500 a second, each is re-read every 20 s). */
+   * at 250 a second, each is re-read every 40 s). */
   private period(): number {
     return Math.max(this.refreshMs, (this.size / this.refreshPerSec) * 1000);
   }
