@@ -25,6 +25,11 @@ test('decodeCounters reads every record, u64 fields and start_ns', () => {
     { tgid: 7, sys: 3, startNs: 2n ** 60n, calls: 2 ** 40, messages: 5, bytes: 2 ** 52, errors: 0 },
   ]);
   assert.deepEqual(counters(Buffer.alloc(0)), []);
+  // Records that do not start on a 32-bit word (a recording's buffer can be
+  // anywhere in its file) read the same.
+  const odd = Buffer.concat([Buffer.alloc(1), buf]).subarray(1);
+  assert.equal(odd.byteOffset % 4, 1);
+  assert.deepEqual(counters(odd), counters(buf));
 });
 
 test("startHalves gives a start_ns the halves its counter records carry, past 2^31 and 2^63 too", () => {

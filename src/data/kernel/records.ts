@@ -247,18 +247,35 @@ export function decodeCounters(buf: Buffer, visit: (r: Readonly<CounterRec>) => 
   const k = L.mt_key;
   const c = L.mt_counts;
   whole(buf, COUNTER_RECORD, 'counters');
+  // Read as 32-bit words (host order, as the kernel wrote them): the hottest
+  // loop of a sample, over two records per live process.
+  const w = words(buf);
+  const [tgid, sys, lo, hi] = [k.tgid, k.sys, k.start_ns, k.start_ns + 4].map((o) => o / 4) as [number, number, number, number];
+  const [calls, messages, bytes, errors] = [c.calls, c.messages, c.bytes, c.errors].map((o) => (k.size + o) / 4) as [number, number, number, number];
   const r: CounterRec = { tgid: 0, sys: 0, startLo: 0, startHi: 0, calls: 0, messages: 0, bytes: 0, errors: 0 };
-  for (let off = 0; off < buf.length; off += COUNTER_RECORD) {
-    r.tgid = buf.readUInt32LE(off + k.tgid);
-    r.sys = buf.readUInt32LE(off + k.sys);
-    r.startLo = buf.readInt32LE(off + k.start_ns);
-    r.startHi = buf.readInt32LE(off + k.start_ns + 4);
-    r.calls = u64(buf, off + k.size + c.calls);
-    r.messages = u64(buf, off + k.size + c.messages);
-    r.bytes = u64(buf, off + k.size + c.bytes);
-    r.errors = u64(buf, off + k.size + c.errors);
+  for (let at = 0; at < w.length; at += COUNTER_RECORD / 4) {
+    r.tgid = w[at + tgid]!;
+    r.sys = w[at + sys]!;
+    r.startLo = w[at + lo]! | 0;
+    r.startHi = w[at + hi]! | 0;
+    r.calls = u64w(w, at + calls);
+    r.messages = u64w(w, at + messages);
+    r.bytes = u64w(w, at + bytes);
+    r.errors = u64w(w, at + errors);
     visit(r);
   }
+}
+
+/** `buf` as 32-bit words; copied first if it does not start on a word. */
+function words(buf: Buffer): Uint32Array {
+  const b = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
+  return new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+}
+
+/** u64 at word `at` (low word first), as u64() does. */
+function u64w(w: Uint32Array, at: number): number {
+  const hi = w[at + 1]!;
+  return hi === 0 ? w[at]! : w[at]! + hi * 0x1_0000_0000;
 }
 
 /** The struct mt_proc_key + mt_proc record at byte `off` of `buf`. */
