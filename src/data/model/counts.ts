@@ -5,6 +5,17 @@ export function zero(): Counts {
   return { calls: 0, messages: 0, bytes: 0, errors: 0 };
 }
 
+// Every Counts, totals and rates alike, shares one V8 hidden class. Once a
+// rate (a fraction) is stored, V8 would keep each field of every Counts in a
+// heap box of its own, integer totals too: five allocations per Counts, not
+// one, and ten boxes per process in memory. A field that has held a
+// non-number is stored as a tagged value instead: integers in place, only
+// fractions boxed.
+{
+  const widen = zero() as unknown as Record<keyof Counts, unknown>;
+  for (const k of Object.keys(widen) as (keyof Counts)[]) widen[k] = null;
+}
+
 /** One zero for every idle counter in a Model: shared, so never mutated. */
 export const ZERO: Readonly<Counts> = Object.freeze(zero());
 
