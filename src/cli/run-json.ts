@@ -24,23 +24,31 @@ function runPrinted(source: Source, opts: Options, format: (m: Model) => string,
   let printed = 0;
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
+    let done = false;
     const finish = (): void => {
+      if (done) return;
+      done = true;
       if (timer) clearTimeout(timer);
       for (const sig of SIGNALS) process.off(sig, finish);
       source.close();
       resolve(0);
     };
-    const tick = (): void => {
-      const m = sampler.sample();
+    // Sampling and then writing each get turns of their own, so a signal
+    // (or the 10 ms stall meter) waits for one step, not for all of them.
+    const tick = async (): Promise<void> => {
+      const m = await sampler.sampleInTurns(() => done);
+      if (!m) return;
       if (opts.iterations !== null && printed >= opts.iterations) return finish();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (done) return;
       onSample(m);
       process.stdout.write(format(m));
       printed++;
-      timer = setTimeout(tick, opts.intervalMs);
+      timer = setTimeout(() => void tick(), opts.intervalMs);
     };
     for (const sig of SIGNALS) process.on(sig, finish);
     sampler.sample(); // baseline at attach; the first line comes one interval later
-    timer = setTimeout(tick, opts.intervalMs);
+    timer = setTimeout(() => void tick(), opts.intervalMs);
   });
 }
 

@@ -59,20 +59,30 @@ export function liveFeed(source: Source, opts: Options, setGlobalEvents: (on: bo
   let intervalMs = opts.intervalMs;
   let timer: NodeJS.Timeout | null = null;
   let draw: (m: Model) => void = () => {};
-  const sample = (): Model => {
-    const m = sampler.sample();
+  let closed = false;
+  let building = false;
+  const seen = (m: Model): Model => {
     hooks.onSample?.(m);
     return hooks.recording ? { ...m, recording: hooks.recording() } : m;
   };
+  // The sample's steps and then the frame each get a turn of their own: a
+  // key pressed meanwhile is answered within one step, not after them all.
+  const tick = async (): Promise<void> => {
+    if (building) return; // the sample under way schedules the next
+    building = true;
+    const m = await sampler.sampleInTurns(() => closed);
+    if (m) await new Promise((resolve) => setImmediate(resolve));
+    building = false;
+    if (closed || !m) return;
+    draw(seen(m));
+    schedule(intervalMs);
+  };
   const schedule = (ms: number): void => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      draw(sample());
-      schedule(intervalMs);
-    }, ms);
+    timer = setTimeout(() => void tick(), ms);
   };
   return {
-    first: sample,
+    first: () => seen(sampler.sample()),
     start: (d) => {
       draw = d;
       schedule(Math.min(FIRST_REFRESH_MS, intervalMs));
@@ -85,6 +95,7 @@ export function liveFeed(source: Source, opts: Options, setGlobalEvents: (on: bo
     },
     setGlobalEvents,
     close: () => {
+      closed = true;
       if (timer) clearTimeout(timer);
       source.close();
     },

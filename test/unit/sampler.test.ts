@@ -540,3 +540,82 @@ test('a wall-clock step moves only ts: rates, uptime and lingering follow the mo
   assert.equal(m.processes.find((p) => p.pid === 12), undefined);
   assert.equal(m.send.total.messages, sent + 2, 'totals unchanged by either step');
 });
+
+/** Runs `work` and counts the event-loop turns other callbacks got until it settles. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
+  let turns = 0;
+  let on = true;
+  const spin = (): void => {
+    if (!on) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const value = await work();
+  on = false;
+  return { value, turns };
+}
+
+test('sampleInTurns builds the Model sample() builds, in turns others get between', async (t) => {
+  const N = 4_500; // more than two steps' worth of rows
+  const [a, b] = [setup(), setup()];
+  t.after(a.f.done);
+  t.after(b.f.done);
+  const send = (k: number) => {
+    for (const x of [a, b]) {
+      for (let pid = 100; pid < 100 + N; pid++) x.src.set(pid, SENDMSG, NS(50), { calls: pid * k, messages: pid * k, bytes: 10 * pid * k });
+    }
+  };
+  for (let pid = 100; pid < 100 + N; pid++) for (const x of [a, b]) x.f.proc(pid, { comm: `w${pid}`, ticks: 50 });
+  send(1);
+  a.s.sample();
+  await b.s.sampleInTurns();
+  send(3);
+  const ma = a.step(2);
+  b.src.tick(2);
+  b.f.advance(2000);
+  b.own.hrNs += 2_000_000_000n;
+  const { value: mb, turns } = await turnsDuring(() => b.s.sampleInTurns());
+  assert.ok(mb);
+  assert.ok(turns >= 4, `other callbacks ran in ${turns} turns while it was built`);
+  assert.equal(mb.processes.length, N);
+  assert.deepEqual(mb.processes, ma.processes);
+  assert.deepEqual([mb.send, mb.recv], [ma.send, ma.recv]);
+  assert.equal(rowSum(mb.processes, 'send'), 3 * ((100 + 100 + N - 1) * N) / 2);
+});
+
+test('a watch() between the steps of a sample: its Detail and history are of the process now watched', async (t) => {
+  const { f, src, s, step } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'a', ticks: 50 });
+  f.proc(11, { comm: 'b', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  src.set(11, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  s.sample();
+  s.watch('10:50');
+  src.set(10, SENDMSG, NS(50), { calls: 3, messages: 3 });
+  src.set(11, SENDMSG, NS(50), { calls: 8, messages: 8 });
+  step(1);
+  src.set(10, SENDMSG, NS(50), { calls: 5, messages: 5 });
+  src.set(11, SENDMSG, NS(50), { calls: 15, messages: 15 });
+  src.tick(1);
+  f.advance(1000);
+  const pending = s.sampleInTurns(); // its first step has run
+  s.watch('11:50');
+  const m = await pending;
+  assert.equal(m!.detail!.key, '11:50');
+  assert.deepEqual(m!.detail!.history.messages, [0, 7, 7]);
+  assert.deepEqual(byPid(m!.processes, 11).history, [0, 7, 7]);
+});
+
+test('a sample cancelled between its steps gives null; one sample is built at a time', async (t) => {
+  const { f, src, s } = setup();
+  t.after(f.done);
+  f.proc(10, { comm: 'a', ticks: 50 });
+  src.set(10, SENDMSG, NS(50), { calls: 1, messages: 1 });
+  const first = s.sampleInTurns();
+  assert.throws(() => s.sample(), /already being built/);
+  assert.ok(await first);
+  assert.equal(await s.sampleInTurns(() => true), null);
+  assert.ok(s.sample(), 'a cancelled sample does not block the next');
+});

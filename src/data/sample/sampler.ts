@@ -18,6 +18,9 @@ import { ProcTable, type Proc } from './proc-table.js';
 import { buildRow, type RowLengths } from './row-build.js';
 import { newInterval } from './tally.js';
 
+/** Rows built per step when a sample is spread over event-loop turns. */
+const ROWS_PER_STEP = 2_000;
+
 export interface SamplerOptions {
   registry?: Registry;
   events?: EventLog;
@@ -59,6 +62,10 @@ export class Sampler {
   private samples = 0;
   private delivered = 0;
   private prevMono: bigint | null = null;
+  /** A Model is being built (its steps may be spread over turns). */
+  private building = false;
+  /** Time the Model being built has spent between its steps. */
+  private idleNs = 0n;
   private readonly keepDelivered: boolean;
 
   constructor(
@@ -93,65 +100,111 @@ export class Sampler {
     this.source.watch(pid);
   }
 
+  /** The next Model, built at once. */
   sample(): Model {
-    const startedNs = this.costs.started();
-    const snap = this.source.snapshot();
-    const now = this.now();
-    const sample = ++this.samples;
-    const sec = this.prevMono === null ? 0 : Number(snap.monoNs - this.prevMono) / 1e9;
-    this.prevMono = snap.monoNs;
-
-    const d = { send: zero(), recv: zero() };
-    const exits = decodeExits(snap.exited ?? Buffer.alloc(0));
-    const kernelProc = kernelProcLookup(snap);
-    const dead = new ArrivedDead(
-      exits,
-      this.maxExited,
-      (tgid, startNs) => this.procs.find(tgid, startNs) !== undefined,
-      (tgid, startNs) => this.folds.join(this.registry.exited(tgid, startNs, kernelProc(tgid, startNs))),
-    );
-    this.procs.ingestCounters(snap.counters, sample, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc), dead);
-    this.procs.ingestErrnos(snap.errnos, sample, dead);
-    for (const e of exits) {
-      const p = this.procs.find(e.tgid, e.startNs);
-      if (p) p.evicted = true;
+    this.idleNs = 0n;
+    const steps = this.steps();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
     }
-    addTo(this.global.send, d.send);
-    addTo(this.global.recv, d.recv);
+  }
 
-    const shown = this.lifecycle(now, sample, kernelProc);
-    const rows: ProcessRow[] = [];
-    let watched: Proc | null = null;
-    for (const p of shown) {
-      rows.push(buildRow(p, p.key, p.info!, 0, sec, this.lengths));
-      if (p.key === this.detail.watchedKey) watched = p;
+  /**
+   * The same Model, each of its steps in an event-loop turn of its own, so
+   * keys and timers are served while 10,000 processes are counted. Null
+   * when `cancelled` says so between steps: the source was closed, and the
+   * half-built sample is dropped with it.
+   */
+  async sampleInTurns(cancelled: () => boolean = () => false): Promise<Model | null> {
+    this.idleNs = 0n;
+    const steps = this.steps();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      const waited = this.costs.started();
+      await new Promise((resolve) => setImmediate(resolve));
+      this.idleNs += this.costs.started() - waited;
+      if (cancelled()) {
+        steps.return(null as never);
+        return null;
+      }
     }
-    rows.push(...this.folds.rows((g, key, id, folded) => buildRow(g, key, id, folded, sec, this.lengths)));
-    const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
-    // Cleared now rather than before the next sample, so they die young.
-    for (const p of shown) newInterval(p);
-    this.folds.newInterval();
+  }
 
-    return {
-      ts: this.wallNow(),
-      intervalMs: Math.round(sec * 1000),
-      host: this.host,
-      kernel: this.kernel,
-      probes: snap.probes,
-      probesReason: snap.probesReason,
-      ipc: { ...snap.ipc },
-      privileges: snap.privileges ?? null,
-      uptimeMs: now - this.startedAt,
-      health: health(snap, this.delivered),
-      maps: snap.maps ?? null,
-      cost: this.costs.measure(snap, sec, d, startedNs),
-      send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
-      recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
-      processes: rows,
-      detail: this.detail.build(snap, sec, history),
-      events: this.events.recent(),
-      ...(this.keepDelivered ? { delivered: this.events.takeDelivered() } : {}),
-    };
+  /** Builds one Model; yields where another turn may run. */
+  private *steps(): Generator<void, Model, void> {
+    if (this.building) throw new Error('a sample is already being built');
+    this.building = true;
+    try {
+      const startedNs = this.costs.started();
+      const snap = this.source.snapshot();
+      const now = this.now();
+      const sample = ++this.samples;
+      const sec = this.prevMono === null ? 0 : Number(snap.monoNs - this.prevMono) / 1e9;
+      this.prevMono = snap.monoNs;
+
+      const d = { send: zero(), recv: zero() };
+      const exits = decodeExits(snap.exited ?? Buffer.alloc(0));
+      const kernelProc = kernelProcLookup(snap);
+      const dead = new ArrivedDead(
+        exits,
+        this.maxExited,
+        (tgid, startNs) => this.procs.find(tgid, startNs) !== undefined,
+        (tgid, startNs) => this.folds.join(this.registry.exited(tgid, startNs, kernelProc(tgid, startNs))),
+      );
+      this.procs.ingestCounters(snap.counters, sample, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc), dead);
+      this.procs.ingestErrnos(snap.errnos, sample, dead);
+      for (const e of exits) {
+        const p = this.procs.find(e.tgid, e.startNs);
+        if (p) p.evicted = true;
+      }
+      addTo(this.global.send, d.send);
+      addTo(this.global.recv, d.recv);
+      yield;
+
+      const shown = this.lifecycle(now, sample, kernelProc);
+      yield;
+
+      const rows: ProcessRow[] = [];
+      for (let i = 0; i < shown.length; i++) {
+        const p = shown[i]!;
+        rows.push(buildRow(p, p.key, p.info!, 0, sec, this.lengths));
+        if ((i + 1) % ROWS_PER_STEP === 0) yield;
+      }
+      rows.push(...this.folds.rows((g, key, id, folded) => buildRow(g, key, id, folded, sec, this.lengths)));
+      // Looked up now: watch() may have run between the steps.
+      const key = this.detail.watchedKey;
+      const watched = key === null ? undefined : shown.find((p) => p.key === key);
+      const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
+      // Cleared now rather than before the next sample, so they die young.
+      for (const p of shown) newInterval(p);
+      this.folds.newInterval();
+
+      return {
+        ts: this.wallNow(),
+        intervalMs: Math.round(sec * 1000),
+        host: this.host,
+        kernel: this.kernel,
+        probes: snap.probes,
+        probesReason: snap.probesReason,
+        ipc: { ...snap.ipc },
+        privileges: snap.privileges ?? null,
+        uptimeMs: now - this.startedAt,
+        health: health(snap, this.delivered),
+        maps: snap.maps ?? null,
+        // A sample's own time is its steps', not what ran between them.
+        cost: this.costs.measure(snap, sec, d, startedNs + this.idleNs),
+        send: { total: { ...this.global.send }, rate: perSec(d.send, sec) },
+        recv: { total: { ...this.global.recv }, rate: perSec(d.recv, sec) },
+        processes: rows,
+        detail: this.detail.build(snap, sec, history),
+        events: this.events.recent(),
+        ...(this.keepDelivered ? { delivered: this.events.takeDelivered() } : {}),
+      };
+    } finally {
+      this.building = false;
+    }
   }
 
   /** Identify, detect exits, evict and fold; returns the processes with rows of their own. */
