@@ -81,20 +81,27 @@ export async function runPrometheus(
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
     let samples = 0;
+    let done = false;
     const finish = (): void => {
+      if (done) return;
+      done = true;
       if (timer) clearTimeout(timer);
       for (const sig of SIGNALS) process.off(sig, finish);
       stopServing();
       source.close();
       resolve(0);
     };
-    const tick = (): void => {
-      latest = sampler.sample();
+    // Scrapes that come while a sample is built (in steps) get the last
+    // whole one.
+    const tick = async (): Promise<void> => {
+      const m = await sampler.sampleInTurns(() => done);
+      if (!m) return;
+      latest = m;
       onSample(latest);
       if (opts.iterations !== null && ++samples >= opts.iterations) return finish();
-      timer = setTimeout(tick, opts.intervalMs);
+      timer = setTimeout(() => void tick(), opts.intervalMs);
     };
     for (const sig of SIGNALS) process.on(sig, finish);
-    timer = setTimeout(tick, opts.intervalMs);
+    timer = setTimeout(() => void tick(), opts.intervalMs);
   });
 }

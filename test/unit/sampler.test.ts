@@ -557,13 +557,16 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
 }
 
 test('sampleInTurns builds the Model sample() builds, in turns others get between', async (t) => {
-  const N = 4_500; // more than two steps' worth of rows
+  const N = 5_200; // more than two steps' worth of rows, two of counter records
   const [a, b] = [setup(), setup()];
   t.after(a.f.done);
   t.after(b.f.done);
   const send = (k: number) => {
     for (const x of [a, b]) {
-      for (let pid = 100; pid < 100 + N; pid++) x.src.set(pid, SENDMSG, NS(50), { calls: pid * k, messages: pid * k, bytes: 10 * pid * k });
+      for (let pid = 100; pid < 100 + N; pid++) {
+        x.src.set(pid, SENDMSG, NS(50), { calls: pid * k, messages: pid * k, bytes: 10 * pid * k });
+        x.src.set(pid, RECVMSG, NS(50), { calls: k, messages: k, bytes: k });
+      }
     }
   };
   for (let pid = 100; pid < 100 + N; pid++) for (const x of [a, b]) x.f.proc(pid, { comm: `w${pid}`, ticks: 50 });
@@ -582,6 +585,8 @@ test('sampleInTurns builds the Model sample() builds, in turns others get betwee
   assert.deepEqual(mb.processes, ma.processes);
   assert.deepEqual([mb.send, mb.recv], [ma.send, ma.recv]);
   assert.equal(rowSum(mb.processes, 'send'), 3 * ((100 + 100 + N - 1) * N) / 2);
+  assert.equal(rowSum(mb.processes, 'recv'), 3 * N);
+  assert.equal(mb.recv.rate.messages, N, 'each process received 2 in 2 s');
 });
 
 test('a watch() between the steps of a sample: its Detail and history are of the process now watched', async (t) => {

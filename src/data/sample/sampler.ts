@@ -4,9 +4,9 @@
 // row per (comm, container), so totals over all rows always equal what
 // every process did while memory stays bounded.
 import { hostname, release } from 'node:os';
-import { isSend, SYSCALLS, type Health, type Model, type ProcessRow } from '../model/model.js';
+import { isSend, SYSCALLS, type Counts, type Health, type Model, type ProcessRow } from '../model/model.js';
 import { addTo, isZero, perSec, zero } from '../model/counts.js';
-import { decodeExits, EVENT_RECORD, MT_STAT, procFinder } from '../kernel/records.js';
+import { COUNTER_RECORD, decodeExits, EVENT_RECORD, MT_STAT, procFinder } from '../kernel/records.js';
 import type { RawSnapshot, Source } from '../kernel/source.js';
 import { Registry, type KernelProc } from '../proc/registry.js';
 import { CostMeter, type ProcessClock } from './cost.js';
@@ -18,7 +18,9 @@ import { ProcTable, type Proc } from './proc-table.js';
 import { buildRow, type RowLengths } from './row-build.js';
 import { newInterval } from './tally.js';
 
-/** Rows built per step when a sample is spread over event-loop turns. */
+/** Counter records read, and rows built, per step when a sample is spread
+ * over event-loop turns (10,000 processes make about 20,000 and 10,000). */
+const RECORDS_PER_STEP = 10_000;
 const ROWS_PER_STEP = 2_000;
 
 export interface SamplerOptions {
@@ -153,7 +155,12 @@ export class Sampler {
         (tgid, startNs) => this.procs.find(tgid, startNs) !== undefined,
         (tgid, startNs) => this.folds.join(this.registry.exited(tgid, startNs, kernelProc(tgid, startNs))),
       );
-      this.procs.ingestCounters(snap.counters, sample, (sys, inc) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc), dead);
+      yield;
+      const onGrowth = (sys: number, inc: Counts) => addTo(isSend(SYSCALLS[sys]!) ? d.send : d.recv, inc);
+      for (let at = 0; at < snap.counters.length; at += RECORDS_PER_STEP * COUNTER_RECORD) {
+        if (at > 0) yield;
+        this.procs.ingestCounters(snap.counters.subarray(at, at + RECORDS_PER_STEP * COUNTER_RECORD), sample, onGrowth, dead);
+      }
       this.procs.ingestErrnos(snap.errnos, sample, dead);
       for (const e of exits) {
         const p = this.procs.find(e.tgid, e.startNs);
