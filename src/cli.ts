@@ -1,11 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=1024 --single-threaded-gc
+#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=1024
 // Entry point: flags → a source (the live kernel, or a recording) → a sink
 // (the table, JSON, batch text or the Prometheus exporter).
 // V8 takes heap sizes only at launch: here, and in `npm start`. A small
 // young generation keeps RSS down for a little CPU; a 1 GiB old-space limit
 // makes V8 collect the old generation long before it grows to several times
-// its live size; a collector without helper threads costs less CPU on a busy
-// machine than helpers that compete with it (the README says what they save).
+// its live size (the README says what they save).
 import { fchownSync } from 'node:fs';
 import { parseOptions, type Options } from './cli/options.js';
 import { restoreTerminal } from './cli/terminal.js';
