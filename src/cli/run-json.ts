@@ -1,5 +1,6 @@
 // `msgtop --json` and `msgtop --batch`: one JSON object, or one text block,
 // per interval on stdout.
+import { setImmediate } from 'node:timers/promises';
 import { batchBlock } from './batch.js';
 import { batchUi } from './initial-ui.js';
 import { jsonLine } from './json.js';
@@ -39,7 +40,7 @@ function runPrinted(source: Source, opts: Options, format: (m: Model) => string,
       const m = await sampler.sampleInTurns(() => done);
       if (!m) return;
       if (opts.iterations !== null && printed >= opts.iterations) return finish();
-      await new Promise((resolve) => setImmediate(resolve));
+      await setImmediate();
       if (done) return;
       onSample(m);
       process.stdout.write(format(m));

@@ -1,6 +1,7 @@
 // The table: renders <App> and re-renders it with each Model a feed hands
 // over: the live kernel, sampled every interval, or a recording played back.
 import { render, useStdout } from 'ink';
+import { setImmediate } from 'node:timers/promises';
 import type { Model, RecordingStatus } from '../data/model/model.js';
 import type { Source } from '../data/kernel/source.js';
 import type { Player } from '../record/player.js';
@@ -71,7 +72,7 @@ export function liveFeed(source: Source, opts: Options, setGlobalEvents: (on: bo
     if (building) return; // the sample under way schedules the next
     building = true;
     const m = await sampler.sampleInTurns(() => closed);
-    if (m) await new Promise((resolve) => setImmediate(resolve));
+    if (m) await setImmediate();
     building = false;
     if (closed || !m) return;
     draw(seen(m));

@@ -4,6 +4,7 @@
 // row per (comm, container), so totals over all rows always equal what
 // every process did while memory stays bounded.
 import { hostname, release } from 'node:os';
+import { setImmediate } from 'node:timers/promises';
 import { isSend, SYSCALLS, type Counts, type Health, type Model, type ProcessRow } from '../model/model.js';
 import { addTo, isZero, perSec, zero } from '../model/counts.js';
 import { COUNTER_RECORD, decodeExits, EVENT_RECORD, MT_STAT, procFinder } from '../kernel/records.js';
@@ -125,7 +126,7 @@ export class Sampler {
       const r = steps.next();
       if (r.done) return r.value;
       const waited = this.costs.started();
-      await new Promise((resolve) => setImmediate(resolve));
+      await setImmediate();
       this.idleNs += this.costs.started() - waited;
       if (cancelled()) {
         steps.return(null as never);
