@@ -4,7 +4,8 @@
 import type { ProcessRow } from '../model/model.js';
 import type { ProcInfo } from '../proc/registry.js';
 import type { Identity, RowSource } from './row-build.js';
-import { mergeInto, newInterval, type Tally } from './tally.js';
+import { RateHistory } from './rate-history.js';
+import { mergeInto, newInterval, perSys, type Tally } from './tally.js';
 
 interface Group extends RowSource {
   key: string;
@@ -37,11 +38,10 @@ export class Folds {
     let g = this.groups.get(key);
     if (!g) {
       g = {
-        totals: [],
-        deltas: [],
-        errnos: new Map(),
-        history: [],
-        bytesHistory: [],
+        totals: perSys(),
+        deltas: perSys(),
+        errnos: null,
+        history: new RateHistory(),
         row: null,
         key,
         count: 0,

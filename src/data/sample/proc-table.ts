@@ -6,7 +6,8 @@ import type { Counts } from '../model/model.js';
 import { delta, delta1, zero } from '../model/counts.js';
 import { decodeCounters, decodeErrnos, startHalves, startNsOf, sysName, type CounterRec } from '../kernel/records.js';
 import { startTicks, type ProcInfo } from '../proc/registry.js';
-import { addCounts, addErrno } from './tally.js';
+import { RateHistory } from './rate-history.js';
+import { addCounts, addErrno, perSys } from './tally.js';
 import type { RowSource } from './row-build.js';
 import type { ArrivedDead } from './arrived-dead.js';
 
@@ -20,8 +21,8 @@ export interface Proc extends RowSource {
   info: ProcInfo | null;
   /** Per enum mt_sys id: the kernel's last value, and the sample number it
    * was read in (a gap means the key vanished). */
-  kernel: Counts[];
-  seen: number[];
+  kernel: (Counts | undefined)[];
+  seen: (number | undefined)[];
   /** Per sys << 16 | errno: the kernel's last count and when it was read
    * (made at the first failure: most processes never fail). */
   errnoKernel: Map<number, { count: number; seen: number }> | null;
@@ -64,19 +65,18 @@ export class ProcTable {
       // process an object shape of its own (a hot path under churn).
       const { lo, hi } = startHalves(startNs);
       p = {
-        totals: [],
-        deltas: [],
-        errnos: new Map(),
-        history: [],
-        bytesHistory: [],
+        totals: perSys(),
+        deltas: perSys(),
+        errnos: null,
+        history: new RateHistory(),
         tgid,
         startNs,
         startLo: lo,
         startHi: hi,
         key: `${tgid}:${startTicks(startNs)}`,
         info: null,
-        kernel: [],
-        seen: [],
+        kernel: perSys(),
+        seen: perSys(),
         errnoKernel: null,
         exitSample: null,
         evicted: false,

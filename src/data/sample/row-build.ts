@@ -24,22 +24,6 @@ export interface RowLengths {
 
 const NO_ERRNOS: ErrnoCount[] = [];
 
-function push(ring: number[], v: number, max: number): void {
-  ring.push(v);
-  if (ring.length > max) ring.shift();
-}
-
-/** Last `n` values of `ring`; `prev` itself when they are the same. */
-function tail(ring: readonly number[], n: number, prev: number[] | undefined): number[] {
-  const from = Math.max(0, ring.length - n);
-  if (prev && prev.length === ring.length - from) {
-    let same = true;
-    for (let i = 0; same && i < prev.length; i++) same = prev[i] === ring[from + i];
-    if (same) return prev;
-  }
-  return ring.slice(from);
-}
-
 /** `prev` when it holds the same total and rate, else a new Stat. */
 function stat(total: Counts, rate: Counts, prev: Stat | undefined): Stat {
   return prev && prev.total === total && sameCounts(prev.rate, rate) ? prev : { total, rate };
@@ -74,11 +58,12 @@ function side(t: Tally, send: boolean, sec: number): Stat {
 
 /** `prev` while no errno moved in this or the last interval. */
 function errnoRows(t: Tally, sec: number, prev: ErrnoCount[] | undefined): ErrnoCount[] {
-  if (t.errnos.size === 0) return NO_ERRNOS;
-  let still = prev !== undefined && prev.length === t.errnos.size && prev.every((e) => e.rate === 0);
-  for (const e of t.errnos.values()) still &&= e.delta === 0;
+  const errnos = t.errnos;
+  if (!errnos) return NO_ERRNOS;
+  let still = prev !== undefined && prev.length === errnos.size && prev.every((e) => e.rate === 0);
+  for (const e of errnos.values()) still &&= e.delta === 0;
   if (still) return prev!;
-  return [...t.errnos.values()].map((e) => ({
+  return [...errnos.values()].map((e) => ({
     syscall: SYSCALLS[e.sys]!,
     errno: e.err,
     name: errnoName(e.err),
@@ -121,9 +106,8 @@ export function buildRow(src: RowSource, key: string, id: Identity, folded: numb
   const sendStat = same.send ? prev!.send : sends === 1 ? sendOne! : side(src, true, sec);
   const recvStat = same.recv ? prev!.recv : recvs === 1 ? recvOne! : side(src, false, sec);
   if (same.send && same.recv && sends + recvs === Object.keys(prev!.syscalls).length) syscalls = prev!.syscalls;
-  push(src.history, sendStat.rate.messages + recvStat.rate.messages, len.historyLen);
-  push(src.bytesHistory, sendStat.rate.bytes + recvStat.rate.bytes, len.historyLen);
-  const history = tail(src.history, len.rowHistoryLen, prev?.history);
+  src.history.push(sendStat.rate.messages + recvStat.rate.messages, sendStat.rate.bytes + recvStat.rate.bytes, len.historyLen);
+  const history = src.history.messagesTail(len.rowHistoryLen, prev?.history);
   const errnos = errnoRows(src, sec, prev?.errnos);
   if (prev && syscalls === prev.syscalls && errnos === prev.errnos && history === prev.history && sameIdentity(prev, id, folded)) return prev;
   src.row = {

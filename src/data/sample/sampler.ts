@@ -184,7 +184,7 @@ export class Sampler {
       // Looked up now: watch() may have run between the steps.
       const key = this.detail.watchedKey;
       const watched = key === null ? undefined : shown.find((p) => p.key === key);
-      const history = watched ? { messages: [...watched.history], bytes: [...watched.bytesHistory] } : { messages: [], bytes: [] };
+      const history = watched ? { messages: watched.history.messages(), bytes: watched.history.bytes() } : { messages: [], bytes: [] };
       // Cleared now rather than before the next sample, so they die young.
       for (const p of shown) newInterval(p);
       this.folds.newInterval();

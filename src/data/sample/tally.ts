@@ -3,6 +3,7 @@
 // group of folded exited processes are both tallies; rows are built from them.
 import type { Counts } from '../model/model.js';
 import { sum } from '../model/counts.js';
+import type { RateHistory } from './rate-history.js';
 
 export interface ErrnoAcc {
   sys: number;
@@ -15,13 +16,18 @@ export interface ErrnoAcc {
 export interface Tally {
   /** Per enum mt_sys id: totals (replaced, never mutated: rows share them)
    * and this interval's growth. */
-  totals: Counts[];
-  deltas: Counts[];
-  /** By sys << 16 | errno. */
-  errnos: Map<number, ErrnoAcc>;
-  /** Messages/s and bytes/s per interval, oldest first. */
-  history: number[];
-  bytesHistory: number[];
+  totals: (Counts | undefined)[];
+  deltas: (Counts | undefined)[];
+  /** By sys << 16 | errno; made at the first failure (most never fail). */
+  errnos: Map<number, ErrnoAcc> | null;
+  /** Messages/s and bytes/s per interval. */
+  history: RateHistory;
+}
+
+/** A per-syscall array sized for the usual process, which sends and
+ * receives by one syscall each: an empty literal reserves 17 slots. */
+export function perSys<T>(): (T | undefined)[] {
+  return new Array<T | undefined>(2);
 }
 
 /** Adds `inc` to syscall `sys` of `t`: its total and this interval's growth. */
@@ -35,6 +41,7 @@ export function addCounts(t: Tally, sys: number, inc: Counts): void {
 /** Adds `n` failures with errno `err` of syscall `sys` to `t`. */
 export function addErrno(t: Tally, sys: number, err: number, total: number, delta: number): void {
   const ek = (sys << 16) | err;
+  t.errnos ??= new Map();
   let e = t.errnos.get(ek);
   if (!e) {
     e = { sys, err, total: 0, delta: 0 };
@@ -54,11 +61,11 @@ export function mergeInto(into: Tally, from: Tally): void {
     const d = from.deltas[sys];
     if (d) into.deltas[sys] = into.deltas[sys] ? sum(into.deltas[sys]!, d) : d;
   }
-  for (const e of from.errnos.values()) addErrno(into, e.sys, e.err, e.total, e.delta);
+  if (from.errnos) for (const e of from.errnos.values()) addErrno(into, e.sys, e.err, e.total, e.delta);
 }
 
 /** Starts a new interval: no growth yet. */
 export function newInterval(t: Tally): void {
-  t.deltas.length = 0;
-  if (t.errnos.size > 0) for (const e of t.errnos.values()) e.delta = 0;
+  t.deltas.fill(undefined);
+  if (t.errnos) for (const e of t.errnos.values()) e.delta = 0;
 }
