@@ -1,7 +1,9 @@
 // Shared helpers for the benchmark: child processes the bench started (and
 // only those, ended by PID), small statistics, /proc readings, bpftool.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +99,44 @@ export function collect(c: ChildProcess): { lines: string[]; stderr: () => strin
   createInterface({ input: c.stdout! }).on('line', (l) => lines.push(l));
   c.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   return { lines, stderr: () => err };
+}
+
+/** A child's stdout written to a file, read here a line at a time. A pipe
+ * would make the child's writes wait whenever this process, busy or starved
+ * under the load it measures, is slow to read: the child's stalls would be
+ * the bench's own. */
+export class OutputFile {
+  readonly fd: number;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'msgtop-bench-'));
+  private readonly path = join(this.dir, 'stdout');
+  private pos = 0;
+  private partial = '';
+  /** Keeps a character cut at a read's end for the next read. */
+  private readonly utf8 = new StringDecoder('utf8');
+
+  constructor() {
+    this.fd = openSync(this.path, 'w');
+  }
+
+  /** Lines completed since the last call. */
+  lines(): string[] {
+    const fd = openSync(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      let text = this.partial;
+      for (let n; (n = readSync(fd, buf, 0, buf.length, this.pos)) > 0; this.pos += n) text += this.utf8.write(buf.subarray(0, n));
+      const lines = text.split('\n');
+      this.partial = lines.pop()!;
+      return lines;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  remove(): void {
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 /** Exit code once the process has exited and its stdio streams are drained. */

@@ -561,7 +561,7 @@ async function main(): Promise<number> {
   for (const f of frames) commands.push(`- §5c: \`${f.command}\``);
   if (js) commands.push(`- §6a: \`${js.command}\``);
   if (tui) commands.push(`- §6b: ${tui.command}`);
-  if (soaked) commands.push(`- §9a: ${soaked.command}; CPU and RSS as in §5, RSS every second; stalls and samples: the \`cost.loop_stall_ms\` and \`cost.sample_ms\` of every --json line and the TUI header's \`stall Nms (sample N, frame N)\`, read every second`);
+  if (soaked) commands.push(`- §9a: ${soaked.command}; CPU and RSS as in §5, RSS every second; stalls and samples: the \`cost.loop_stall_ms\` and \`cost.sample_ms\` of every --json line (its stdout a file, never a pipe the bench could be slow to drain) and the TUI header's \`stall Nms (sample N, frame N)\`, read every second`);
   if (live) commands.push(`- §9b: ${live.command}; stall, sample and frame read from the header every 0.5 s`);
   if (churn) commands.push(`- §8: ${churn.command}; CPU and RSS of both pids as in §5, sampled every 200 ms; eviction CPU = utime+stime of the addon's msgtop-evict thread`);
   if (exp) commands.push(`- §7: ${exp.command}; scrapes are GET /metrics from the bench (fetch), CPU and RSS of the exporter's pid as in §5`);

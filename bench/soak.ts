@@ -3,7 +3,7 @@
 // CPU within target), and 10,000 live processes through the real data path.
 import { isDeepStrictEqual } from 'node:util';
 import { screen, startBusy, startTui, type Tui } from './usercost.js';
-import { alive, cliJs, collect, cpuSeconds, nodeFlags, rss, sleep, start, stop, type GenCounts } from './lib.js';
+import { alive, cliJs, cpuSeconds, nodeFlags, OutputFile, rss, sleep, start, stop, type GenCounts } from './lib.js';
 
 /** RSS samples over the judged window, and how far they stray from their median. */
 export interface Flatness {
@@ -73,14 +73,28 @@ function countedBy(line: string, pids: Set<number>): Map<number, Record<string, 
 /** `procs` processes sending `rateHz` messages a second each for `seconds`;
  * judged from `judgedFrom` seconds in. */
 export async function soak(procs: number, rateHz: number, seconds: number, judgedFrom: number): Promise<SoakResult> {
-  const json = start(process.execPath, [...nodeFlags, cliJs, '--json', '--interval', '1']);
-  const out = collect(json);
+  const out = new OutputFile();
+  const json = start(process.execPath, [...nodeFlags, cliJs, '--json', '--interval', '1'], { stdio: ['ignore', out.fd, 'pipe'] });
+  let stderr = '';
+  json.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Only what the verdict needs is kept: a line is as big as 2,000 processes.
+  let lines = 0;
+  let last = '';
+  let costs: { loop_stall_ms: number; sample_ms: number }[] | null = null;
+  const read = (): void => {
+    for (const l of out.lines()) {
+      lines++;
+      last = l;
+      costs?.push((JSON.parse(l) as { cost: { loop_stall_ms: number; sample_ms: number } }).cost);
+    }
+  };
   let tui: Tui | null = null;
   let busy: Awaited<ReturnType<typeof startBusy>> | null = null;
   try {
-    while (out.lines.length < 1) {
-      if (!alive(json)) throw new Error(`msgtop --json exited: ${out.stderr()}`);
+    while (lines < 1) {
+      if (!alive(json)) throw new Error(`msgtop --json exited: ${stderr}`);
       await sleep(100);
+      read();
     }
     tui = await startTui({}, WIDE);
     // Ten wake-ups a second each: at one per message, 2,000 processes'
@@ -91,15 +105,15 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
     const rssOf = { json: [] as number[], tui: [] as number[] };
     let tuiMax: HeaderTimes = { stall: 0, sample: 0, frame: 0 };
     let cpu0: { json: number; tui: number } | null = null;
-    let linesAt = 0;
     while (busy.results().length < busy.processes) {
       if (elapsed() > seconds * 1.5 + 60) throw new Error(`only ${busy.results().length} of ${busy.processes} workers finished`);
-      if (!alive(json)) throw new Error(`msgtop --json exited: ${out.stderr()}`);
+      if (!alive(json)) throw new Error(`msgtop --json exited: ${stderr}`);
       await sleep(1000);
+      read();
       if (elapsed() < judgedFrom || elapsed() > seconds) continue;
       if (!cpu0) {
         cpu0 = { json: cpuSeconds(json.pid!), tui: cpuSeconds(tui.pid) };
-        linesAt = out.lines.length;
+        costs = [];
       }
       rssOf.json.push(rss(json.pid!).rss);
       rssOf.tui.push(rss(tui.pid).rss);
@@ -107,13 +121,18 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
     }
     const window = Math.min(seconds, elapsed()) - judgedFrom;
     const cpu1 = { json: cpuSeconds(json.pid!), tui: cpuSeconds(tui.pid) };
-    const jsonCosts = out.lines.slice(linesAt).map((l) => (JSON.parse(l) as { cost: { loop_stall_ms: number; sample_ms: number } }).cost);
+    read();
+    const jsonCosts = costs ?? [];
+    costs = null;
 
     // Every worker is done and held alive: two more intervals see all it did.
-    const n = out.lines.length;
-    while (out.lines.length < n + 2) await sleep(100);
+    const n = lines;
+    while (lines < n + 2) {
+      await sleep(100);
+      read();
+    }
     const results = busy.results();
-    const got = countedBy(out.lines.at(-1)!, new Set(results.map((r) => r.pid)));
+    const got = countedBy(last, new Set(results.map((r) => r.pid)));
     const wrong = results.filter((r) => {
       const c = got.get(r.pid);
       return !c || !isDeepStrictEqual({ sendmsg: c['sendmsg'], recvmsg: c['recvmsg'] }, { sendmsg: r.ops['sendmsg'], recvmsg: r.ops['recvmsg'] });
@@ -142,6 +161,7 @@ export async function soak(procs: number, rateHz: number, seconds: number, judge
     if (busy) await busy.stop();
     if (tui) await tui.stop();
     await stop(json);
+    out.remove();
   }
 }
 
