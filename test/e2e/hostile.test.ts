@@ -62,6 +62,15 @@ let dir: string;
 let raw: string;
 const gens: ChildProcess[] = [];
 const workers: number[] = [];
+/** When msgtop started, and when the last workers were let go (ms). */
+let startedAt = 0;
+let releasedAt = 0;
+
+/** The header's `up` in seconds (the Model's age since msgtop started). */
+function upSeconds(screen: string): number {
+  const m = / up (?:(\d+)m)?(\d+)s /.exec(screen);
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : -1;
+}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'msgtop-hostile-'));
@@ -71,6 +80,7 @@ before(async () => {
     'read x; exec env -u CI "$E2E_NODE" "$E2E_CLI" --interval 1 --ipc off --all-events');
   tmux('pipe-pane', '-o', '-t', SESSION, `cat >> '${raw}'`);
   await keys('Enter');
+  startedAt = Date.now();
   await waitFor('the table', (s) => /PID\s+USER\s+COMM/.test(s), 30_000 * timeScale);
   // 4 × 250 workers, alive together, sending once a second each; half on
   // abstract sockets, half on files in `dir`.
@@ -95,6 +105,7 @@ before(async () => {
     }
     g.stdin!.write('\n');
   }
+  releasedAt = Date.now();
 });
 
 after(async () => {
@@ -114,9 +125,12 @@ it('1,000 hostile processes: every view keeps its layout, nothing escapes', asyn
   checkScreen('totals');
   // Every page of the table, 1,000 rows and more, paused so that the order
   // holds still while paging.
-  // Every worker sends once a second: two intervals after they started, all
-  // are in the table.
-  await new Promise((r) => setTimeout(r, 2500));
+  // Every worker sends once a second: a Model sampled two seconds after the
+  // last were let go has them all. Waited for by the Model's own age, not a
+  // fixed time: in CI on a slow VM, the Model on screen was still the one of
+  // msgtop's first second after 2.5 s (250 of the workers in it).
+  const fresh = (releasedAt - startedAt) / 1000 + 2;
+  await waitFor(`a Model from ${fresh.toFixed(0)} s after start`, (s) => upSeconds(s) >= fresh, 60_000 * timeScale);
   await keys('Space');
   await waitFor('the pause', (s) => s.includes('[PAUSED]'));
   const seen = new Set<string>();
